@@ -1,0 +1,13 @@
+//! Composes the modules into one HTTP application: configuration, shared state, router,
+//! middleware and background jobs.
+pub mod account;
+pub mod admin;
+pub mod config;
+pub mod openapi;
+pub mod seed;
+pub mod server;
+pub mod state;
+
+pub use config::Config;
+pub use server::{build_router, serve, start};
+pub use state::AppState;

@@ -1,0 +1,28 @@
+//! The OpenAPI document at `/api/openapi.json`.
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tinhso API", description = "API của nền tảng chính quyền số tỉnh (tinhso). Lỗi trả về dạng {\"error\":{\"code\",\"message\"}}."),
+    paths(
+        tinhso_catalog::http::api::list,
+        tinhso_catalog::http::api::show,
+        tinhso_catalog::http::api::create,
+        tinhso_catalog::http::api::update,
+        tinhso_catalog::http::api::retire,
+        crate::account::api_login,
+        crate::account::api_me,
+        crate::account::api_logout,
+        crate::account::api_register,
+        crate::admin::api_list,
+        crate::admin::api_create,
+        crate::admin::api_grant,
+    ),
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,159 @@
+//! The HTTP server: router, middleware stack, background jobs and graceful shutdown.
+use crate::{AppState, Config, account, admin, openapi};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{HeaderName, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tinhso_catalog::Catalog;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The process-wide metrics recorder (installed once, shared by every app in the process).
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| PrometheusBuilder::new().install_recorder().unwrap_or_else(|_| PrometheusBuilder::new().build_recorder().handle()))
+        .clone()
+}
+
+async fn track_metrics(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let start = Instant::now();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    let labels = [("method", method), ("route", route), ("status", status)];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(start.elapsed().as_secs_f64());
+    response
+}
+
+async fn healthz(State(db): State<DatabaseConnection>) -> Response {
+    match db.execute_unprepared("SELECT 1").await {
+        Ok(_) => (StatusCode::OK, axum::Json(serde_json::json!({"status": "ok"}))).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({"status": "unavailable"}))).into_response()
+        }
+    }
+}
+
+async fn metrics_page(State(handle): State<PrometheusHandle>) -> String {
+    handle.render()
+}
+
+async fn not_found(req: Request) -> Response {
+    let e = tinhso_core::Error::not_found("trang bạn yêu cầu");
+    if req.uri().path().starts_with("/api/") { tinhso_web::ApiError(e).into_response() } else { tinhso_web::PageError::from(e).into_response() }
+}
+
+pub fn build_router(state: AppState, config: &Config) -> Router {
+    let sessions = SessionManagerLayer::new(tinhso_identity::session_store::DbSessionStore::new(state.db.clone()))
+        .with_name("tinhso_session")
+        .with_same_site(SameSite::Lax)
+        .with_http_only(true)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    let api = Router::new()
+        .merge(account::api_router())
+        .merge(admin::api_router())
+        .route_layer(middleware::from_fn(tinhso_web::csrf::api_guard));
+    Router::new()
+        .merge(tinhso_catalog::http::router())
+        .merge(api)
+        .merge(account::page_router())
+        .merge(admin::page_router())
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_page))
+        .route("/api/openapi.json", get(openapi::document))
+        .fallback(not_found)
+        .layer(sessions)
+        .layer(middleware::from_fn(track_metrics))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(config.request_timeout_secs)))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // The path only: query strings may carry what a person typed.
+            let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Opens the database, builds the state and starts listening; returns the bound address and
+/// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
+pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    let catalog = Catalog::open(db.clone()).await?;
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), metrics: metrics_handle() };
+    spawn_background_jobs(&state);
+    let app = build_router(state, config);
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    let addr = listener.local_addr()?;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
+        Ok(())
+    });
+    Ok((addr, task))
+}
+
+fn spawn_background_jobs(state: &AppState) {
+    let catalog = state.catalog.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tick.tick().await;
+            if let Err(e) = catalog.refresh().await {
+                tracing::warn!(error = %e, "catalogue index refresh failed");
+            }
+        }
+    });
+    let store = tinhso_identity::session_store::DbSessionStore::new(state.db.clone());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "expired session clean-up failed");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// `tinhso serve`: runs until interrupted.
+pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
+    let (addr, task) = start(config, db).await?;
+    tracing::info!(%addr, "tinhso is listening");
+    println!("tinhso đang chạy tại http://{addr}");
+    task.await?
+}

@@ -1,0 +1,13 @@
+use axum::extract::FromRef;
+use metrics_exporter_prometheus::PrometheusHandle;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tinhso_catalog::Catalog;
+
+/// What every handler may reach: the database and the module services.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub catalog: Arc<Catalog>,
+    pub metrics: PrometheusHandle,
+}

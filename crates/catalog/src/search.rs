@@ -1,0 +1,222 @@
+//! Full-text search over the catalogue with tantivy, tuned for how people type Vietnamese:
+//! text is folded (no case, diacritics or tone placement; "y" and "i" alike at a syllable's
+//! end), a word not in the catalogue's vocabulary is corrected to its nearest known word, and
+//! names, common names and consecutive words weigh most. Filters and facet counts are computed
+//! in memory over the matches: a province's catalogue has a few thousand entries.
+use crate::model::Procedure;
+use crate::vocab::{Vocabulary, normalize_words};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, Schema, TEXT};
+use tantivy::{Index, Searcher, Term, doc};
+
+/// Words that carry intent but little meaning ("làm", "cho", "xin"…): they still count, less.
+const LIGHT_WORDS: [&str; 18] = [
+    "lam", "cho", "xin", "cua", "toi", "muon", "can", "nhu", "the", "nao", "o", "dau", "thu", "tuc", "va", "de", "ve", "mot",
+];
+
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::IntoParams)]
+#[serde(default)]
+pub struct Filters {
+    /// Lĩnh vực (exact name of the field).
+    pub field: Option<String>,
+    /// province | commune
+    pub level: Option<String>,
+    /// Org-unit code of an implementing agency, or "commune" for the commune-level units.
+    pub agency: Option<String>,
+    /// full_online | partial_online | in_person
+    pub service_level: Option<String>,
+    /// citizen | business
+    pub target_group: Option<String>,
+    /// Sự kiện cuộc đời.
+    pub life_event: Option<String>,
+}
+
+/// Counts per value of each filter, over the matches of the query with the other filters.
+#[derive(Debug, Default, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Facets {
+    pub field: BTreeMap<String, usize>,
+    pub level: BTreeMap<String, usize>,
+    pub agency: BTreeMap<String, usize>,
+    pub service_level: BTreeMap<String, usize>,
+    pub target_group: BTreeMap<String, usize>,
+}
+
+pub struct Found {
+    pub total: usize,
+    pub hits: Vec<Arc<Procedure>>,
+    pub facets: Facets,
+}
+
+struct Fields {
+    idx: Field,
+    name: Field,
+    aliases: Field,
+    field: Field,
+    docs: Field,
+}
+
+pub struct SearchIndex {
+    searcher: Searcher,
+    fields: Fields,
+    columns: Vec<Column<u64>>,
+    procs: Vec<Arc<Procedure>>,
+    vocab: Vocabulary,
+}
+
+fn agency_keys(p: &Procedure) -> Vec<&str> {
+    if p.agencies.is_empty() && p.level == "commune" {
+        vec!["commune"]
+    } else {
+        p.agencies.iter().map(String::as_str).collect()
+    }
+}
+
+impl Filters {
+    /// Whether `p` passes every filter but the one named `skip`.
+    fn pass(&self, p: &Procedure, skip: &str) -> bool {
+        let ok = |name: &str, want: &Option<String>, has: &dyn Fn(&str) -> bool| {
+            name == skip || want.as_deref().is_none_or(|w| w.is_empty() || has(w))
+        };
+        ok("field", &self.field, &|w| p.field == w)
+            && ok("level", &self.level, &|w| p.level == w)
+            && ok("agency", &self.agency, &|w| agency_keys(p).contains(&w))
+            && ok("service_level", &self.service_level, &|w| p.service_level == w)
+            && ok("target_group", &self.target_group, &|w| p.target_groups.iter().any(|t| t == w))
+            && ok("life_event", &self.life_event, &|w| p.life_events.iter().any(|t| t == w))
+    }
+}
+
+impl SearchIndex {
+    /// Builds the index of every procedure that is not retired.
+    pub fn build(all: Vec<Procedure>) -> tantivy::Result<SearchIndex> {
+        let procs: Vec<Arc<Procedure>> = all.into_iter().filter(|p| !p.retired).map(Arc::new).collect();
+        let mut sb = Schema::builder();
+        let fields = Fields {
+            idx: sb.add_u64_field("idx", FAST | STORED),
+            name: sb.add_text_field("name", TEXT),
+            aliases: sb.add_text_field("aliases", TEXT),
+            field: sb.add_text_field("field", TEXT),
+            docs: sb.add_text_field("docs", TEXT),
+        };
+        let index = Index::create_in_ram(sb.build());
+        let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
+        let mut vocab = Vocabulary::default();
+        for (i, p) in procs.iter().enumerate() {
+            let name = normalize_words(&format!("{} {}", p.name, p.code)).join(" ");
+            // A gap word between common names keeps phrases from spanning two of them.
+            let aliases = p.aliases.iter().map(|a| normalize_words(a).join(" ")).collect::<Vec<_>>().join(" zzgap ");
+            let field = normalize_words(&p.field).join(" ");
+            let docs = normalize_words(&p.documents.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(" ")).join(" ");
+            for text in [&name, &aliases, &field, &docs] {
+                vocab.add_text(text);
+            }
+            writer.add_document(doc!(fields.idx => i as u64, fields.name => name, fields.aliases => aliases, fields.field => field, fields.docs => docs))?;
+        }
+        writer.commit()?;
+        let searcher = index.reader()?.searcher();
+        let columns = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.fast_fields().u64("idx"))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(SearchIndex { searcher, fields, columns, procs, vocab })
+    }
+
+    pub fn len(&self) -> usize {
+        self.procs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.procs.is_empty()
+    }
+
+    pub fn get(&self, code: &str) -> Option<Arc<Procedure>> {
+        self.procs.iter().find(|p| p.code == code).cloned()
+    }
+
+    /// Every indexed procedure, for listings.
+    pub fn procedures(&self) -> &[Arc<Procedure>] {
+        &self.procs
+    }
+
+    /// The query's words after folding and spelling correction, for showing "did you mean".
+    pub fn understood(&self, q: &str) -> Vec<String> {
+        normalize_words(q).into_iter().filter_map(|w| self.vocab.correct(&w)).collect()
+    }
+
+    fn text_query(&self, words: &[String]) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let term = |field: Field, w: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+        };
+        for w in words {
+            let weight = if LIGHT_WORDS.contains(&w.as_str()) { 0.2 } else { 1.0 };
+            clauses.push(term(f.name, w, 3.0 * weight));
+            clauses.push(term(f.aliases, w, 2.5 * weight));
+            clauses.push(term(f.field, w, 1.0 * weight));
+            clauses.push(term(f.docs, w, 0.3 * weight));
+        }
+        for pair in words.windows(2) {
+            for (field, boost) in [(f.name, 2.0), (f.aliases, 2.0)] {
+                let terms = pair.iter().map(|w| Term::from_field_text(field, w)).collect();
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost))));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Searches and filters; `page` counts from 1.
+    pub fn search(&self, q: &str, filters: &Filters, page: usize, per_page: usize) -> tantivy::Result<Found> {
+        let words = self.understood(q);
+        let ranked: Vec<usize> = if q.trim().is_empty() {
+            let mut all: Vec<usize> = (0..self.procs.len()).collect();
+            all.sort_by(|&a, &b| self.procs[a].name.cmp(&self.procs[b].name));
+            all
+        } else if words.is_empty() {
+            Vec::new()
+        } else {
+            let limit = self.procs.len().max(1);
+            let top = self.searcher.search(&*self.text_query(&words), &TopDocs::with_limit(limit).order_by_score())?;
+            top.into_iter()
+                .filter_map(|(_, addr)| self.columns.get(addr.segment_ord as usize)?.first(addr.doc_id))
+                .map(|i| i as usize)
+                .collect()
+        };
+        let mut facets = Facets::default();
+        let mut matched = Vec::new();
+        for &i in &ranked {
+            let p = &self.procs[i];
+            count(&mut facets.field, filters.pass(p, "field"), [p.field.as_str()]);
+            count(&mut facets.level, filters.pass(p, "level"), [p.level.as_str()]);
+            count(&mut facets.agency, filters.pass(p, "agency"), agency_keys(p));
+            count(&mut facets.service_level, filters.pass(p, "service_level"), [p.service_level.as_str()]);
+            count(&mut facets.target_group, filters.pass(p, "target_group"), p.target_groups.iter().map(String::as_str));
+            if filters.pass(p, "") {
+                matched.push(i);
+            }
+        }
+        let per_page = per_page.clamp(1, 100);
+        let start = page.saturating_sub(1).saturating_mul(per_page);
+        let hits = matched.iter().skip(start).take(per_page).map(|&i| self.procs[i].clone()).collect();
+        Ok(Found { total: matched.len(), hits, facets })
+    }
+
+    /// Only the best match's code: the in-process figure the benchmark measures.
+    pub fn first(&self, q: &str) -> Option<String> {
+        self.search(q, &Filters::default(), 1, 1).ok()?.hits.first().map(|p| p.code.clone())
+    }
+}
+
+fn count<'a>(map: &mut BTreeMap<String, usize>, include: bool, keys: impl IntoIterator<Item = &'a str>) {
+    if include {
+        for k in keys {
+            *map.entry(k.to_owned()).or_default() += 1;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The database connection: SQLite (the embedded default) or PostgreSQL, chosen from the URL.
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+pub mod testing;
+
+pub use sea_orm::DatabaseConnection as Db;
+
+/// Which backend a URL names, or a clear refusal.
+pub fn backend_of(url: &str) -> anyhow::Result<DbBackend> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => Ok(DbBackend::Sqlite),
+        "postgres" | "postgresql" => Ok(DbBackend::Postgres),
+        other => anyhow::bail!(
+            "DATABASE_URL dùng giao thức '{other}', tinhso chỉ hỗ trợ sqlite:// và postgres:// \
+             (unsupported database URL scheme '{other}': use sqlite:// or postgres://)"
+        ),
+    }
+}
+
+/// Connects, creating the SQLite file and its folder when needed. SQLite runs in WAL mode with
+/// foreign keys on and a busy timeout, so readers never block the writer.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let backend = backend_of(url)?;
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
+    if backend == DbBackend::Sqlite {
+        if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_owned())) {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(&dir)?;
+            }
+        }
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+    } else {
+        opts.max_connections(16);
+    }
+    let db = Database::connect(opts).await?;
+    db.execute_unprepared("SELECT 1").await?;
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next()?;
+    (path != ":memory:" && !path.is_empty()).then_some(path)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    tinhso_migrations::Migrator::up(db, None).await?;
+    Ok(())
+}
+
+/// Connects and migrates: what every command that touches data starts with.
+pub async fn open(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// Maps a storage error into the domain error; unique-key violations become a conflict.
+pub fn db_error(e: sea_orm::DbErr) -> tinhso_core::Error {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            tinhso_core::Error::conflict("duplicate", "Bản ghi này đã tồn tại.")
+        }
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+            tinhso_core::Error::conflict("reference_missing", "Bản ghi liên quan không tồn tại.")
+        }
+        _ => tinhso_core::Error::other(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_scheme_is_refused_clearly() {
+        let err = backend_of("mysql://localhost/x").unwrap_err().to_string();
+        assert!(err.contains("mysql") && err.contains("sqlite://"), "{err}");
+        assert_eq!(backend_of("postgres://u@h/db").unwrap(), DbBackend::Postgres);
+        assert_eq!(backend_of("sqlite://./data/t.db?mode=rwc").unwrap(), DbBackend::Sqlite);
+    }
+}

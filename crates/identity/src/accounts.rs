@@ -1,0 +1,265 @@
+//! Accounts and sign-in. The login of a citizen is their personal id number, of a business its
+//! tax code, of staff a user name. Failed sign-ins are counted in the database, per login and
+//! per client address, so the limit holds across several app nodes.
+use crate::entity::{login_failure, org_unit, role_assignment, user};
+use crate::password;
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tinhso_audit::Entry;
+use tinhso_core::{Error, Result, personal_id, roles::Role, text::nfc};
+use tinhso_db::db_error;
+
+/// Failed attempts allowed per login, and per client address, within the window.
+pub const MAX_FAILURES_PER_LOGIN: u64 = 5;
+pub const MAX_FAILURES_PER_CLIENT: u64 = 30;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleGrant {
+    pub role: Role,
+    pub org_unit_code: Option<String>,
+    pub org_unit_name: Option<String>,
+}
+
+/// The signed-in person as handlers see them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Principal {
+    pub user_id: uuid::Uuid,
+    pub kind: String,
+    pub full_name: String,
+    pub roles: Vec<RoleGrant>,
+}
+
+impl Principal {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.iter().any(|g| g.role == role)
+    }
+
+    /// Org-unit codes in which the person holds `role`.
+    pub fn units_for(&self, role: Role) -> impl Iterator<Item = &str> {
+        self.roles.iter().filter(move |g| g.role == role).filter_map(|g| g.org_unit_code.as_deref())
+    }
+
+    pub fn actor(&self) -> String {
+        format!("user:{}", self.user_id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    Citizen,
+    Business,
+}
+
+/// A business tax code: 10 digits, or 10 digits, a dash and 3 for a branch.
+fn check_tax_code(s: &str) -> Result<String> {
+    let ok = match s.split_once('-') {
+        None => s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()),
+        Some((a, b)) => a.len() == 10 && b.len() == 3 && (a.to_owned() + b).bytes().all(|c| c.is_ascii_digit()),
+    };
+    if ok { Ok(s.to_owned()) } else {
+        Err(Error::invalid("invalid_tax_code", "Mã số thuế", "phải gồm 10 chữ số (hoặc 10 chữ số, dấu gạch và 3 chữ số của chi nhánh)."))
+    }
+}
+
+/// Self-registration of a citizen (by personal id number) or a business (by tax code).
+pub async fn register(db: &DatabaseConnection, kind: AccountKind, login: &str, full_name: &str, pw: &str) -> Result<uuid::Uuid> {
+    let login = match kind {
+        AccountKind::Citizen => personal_id::parse(login)?.number,
+        AccountKind::Business => check_tax_code(login.trim())?,
+    };
+    let kind_str = if kind == AccountKind::Citizen { "citizen" } else { "business" };
+    let id = insert_user(db, kind_str, &login, full_name, pw, &[(Role::Citizen, None)], "self").await?;
+    Ok(id)
+}
+
+/// An administrator creates a staff account with its roles.
+pub async fn create_staff(db: &DatabaseConnection, actor: &str, username: &str, full_name: &str, pw: &str, grants: &[(Role, Option<String>)]) -> Result<uuid::Uuid> {
+    let username = username.trim().to_lowercase();
+    let valid = (3..=40).contains(&username.len())
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'_' || b == b'-');
+    if !valid {
+        return Err(Error::invalid("invalid_username", "Tên đăng nhập", "dài 3–40 ký tự, chỉ gồm chữ không dấu, số và . _ -"));
+    }
+    if grants.is_empty() || grants.iter().any(|(r, _)| !r.is_staff()) {
+        return Err(Error::invalid("invalid_roles", "Vai trò", "tài khoản cán bộ cần ít nhất một vai trò cán bộ."));
+    }
+    insert_user(db, "staff", &username, full_name, pw, grants, actor).await
+}
+
+async fn insert_user(db: &DatabaseConnection, kind: &str, login: &str, full_name: &str, pw: &str, grants: &[(Role, Option<String>)], actor: &str) -> Result<uuid::Uuid> {
+    let full_name = nfc(full_name);
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        return Err(Error::invalid("invalid_name", "Họ và tên", "không được để trống."));
+    }
+    let hash = password::hash(pw)?;
+    let units = resolve_units(db, grants).await?;
+    let tx = tinhso_audit::begin(db).await?;
+    let exists = user::Entity::find().filter(user::Column::Login.eq(login)).count(&tx).await.map_err(db_error)? > 0;
+    if exists {
+        return Err(Error::conflict("account_exists", "Tài khoản này đã được đăng ký."));
+    }
+    let id = tinhso_core::new_id();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(id),
+        kind: Set(kind.to_owned()),
+        login: Set(login.to_owned()),
+        full_name: Set(full_name),
+        password_hash: Set(hash),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+    })
+    .exec_without_returning(&tx)
+    .await
+    .map_err(db_error)?;
+    let actor = if actor == "self" { format!("user:{id}") } else { actor.to_owned() };
+    tinhso_audit::record(&tx, Entry::new(&actor, "user.create", format!("user:{id}")).detail(serde_json::json!({"kind": kind}))).await?;
+    for ((role, _), unit) in grants.iter().zip(units) {
+        role_assignment::Entity::insert(role_assignment::ActiveModel {
+            id: Set(tinhso_core::new_id()),
+            user_id: Set(id),
+            role: Set(role.as_str().to_owned()),
+            org_unit_id: Set(unit.as_ref().map(|u| u.id)),
+        })
+        .exec_without_returning(&tx)
+        .await
+        .map_err(db_error)?;
+        let detail = serde_json::json!({"role": role.as_str(), "org_unit": unit.map(|u| u.code)});
+        tinhso_audit::record(&tx, Entry::new(&actor, "role.grant", format!("user:{id}")).detail(detail)).await?;
+    }
+    tx.commit().await.map_err(db_error)?;
+    Ok(id)
+}
+
+/// Staff roles need an existing org unit; the citizen role has none.
+async fn resolve_units(db: &DatabaseConnection, grants: &[(Role, Option<String>)]) -> Result<Vec<Option<org_unit::Model>>> {
+    let mut out = Vec::new();
+    for (role, code) in grants {
+        match (role.is_staff(), code) {
+            (true, Some(code)) => out.push(Some(crate::org_units::by_code(db, code).await.map_err(|_| {
+                Error::invalid("unknown_org_unit", "Đơn vị", format!("không có đơn vị mã {code}."))
+            })?)),
+            (true, None) => return Err(Error::invalid("missing_org_unit", "Đơn vị", format!("vai trò '{}' phải gắn với một đơn vị.", role.label()))),
+            (false, _) => out.push(None),
+        }
+    }
+    Ok(out)
+}
+
+fn failure_key(prefix: &str, value: &str) -> String {
+    // Logins are personal id numbers: only their hash is kept.
+    format!("{prefix}:{}", hex::encode(&Sha256::digest(value.as_bytes())[..12]))
+}
+
+async fn recent_failures(db: &DatabaseConnection, key: &str) -> Result<u64> {
+    let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    login_failure::Entity::find()
+        .filter(login_failure::Column::Key.eq(key))
+        .filter(login_failure::Column::At.gt(since))
+        .count(db)
+        .await
+        .map_err(db_error)
+}
+
+/// Checks a login and password. Too many recent failures for the login or the client answer
+/// `RateLimited` before the password is even checked.
+pub async fn authenticate(db: &DatabaseConnection, login: &str, pw: &str, client: &str) -> Result<Principal> {
+    let login = login.split_whitespace().collect::<String>().to_lowercase();
+    let login_key = failure_key("login", &login);
+    let client_key = failure_key("client", client);
+    if recent_failures(db, &login_key).await? >= MAX_FAILURES_PER_LOGIN
+        || recent_failures(db, &client_key).await? >= MAX_FAILURES_PER_CLIENT
+    {
+        return Err(Error::RateLimited);
+    }
+    let found = user::Entity::find().filter(user::Column::Login.eq(&login)).one(db).await.map_err(db_error)?;
+    let ok = match &found {
+        Some(u) => u.active && password::verify(pw, &u.password_hash),
+        None => {
+            password::decoy_verify(pw);
+            false
+        }
+    };
+    match found {
+        Some(u) if ok => {
+            login_failure::Entity::delete_many().filter(login_failure::Column::Key.eq(&login_key)).exec(db).await.map_err(db_error)?;
+            tinhso_audit::record_now(db, Entry::new(format!("user:{}", u.id), "session.login", format!("user:{}", u.id))).await?;
+            principal(db, u.id).await
+        }
+        _ => {
+            for key in [login_key, client_key] {
+                login_failure::Entity::insert(login_failure::ActiveModel { id: Set(tinhso_core::new_id()), key: Set(key), at: Set(Utc::now()) })
+                    .exec_without_returning(db)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Err(Error::invalid("bad_credentials", "", "Tên đăng nhập hoặc mật khẩu không đúng."))
+        }
+    }
+}
+
+/// Loads a user with their roles and the org units those roles are bound to.
+pub async fn principal(db: &DatabaseConnection, id: uuid::Uuid) -> Result<Principal> {
+    let u = user::Entity::find_by_id(id).one(db).await.map_err(db_error)?.filter(|u| u.active).ok_or(Error::Unauthorized)?;
+    let assignments = role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(id)).all(db).await.map_err(db_error)?;
+    let mut roles = Vec::new();
+    for a in assignments {
+        let Some(role) = Role::parse(&a.role) else { continue };
+        let unit = match a.org_unit_id {
+            Some(uid) => org_unit::Entity::find_by_id(uid).one(db).await.map_err(db_error)?,
+            None => None,
+        };
+        roles.push(RoleGrant { role, org_unit_code: unit.as_ref().map(|u| u.code.clone()), org_unit_name: unit.map(|u| u.name) });
+    }
+    Ok(Principal { user_id: u.id, kind: u.kind, full_name: u.full_name, roles })
+}
+
+/// Staff accounts for the administrators' page (citizens' accounts are not listed).
+pub async fn list_staff(db: &DatabaseConnection) -> Result<Vec<Principal>> {
+    let staff = user::Entity::find().filter(user::Column::Kind.eq("staff")).order_by_asc(user::Column::Login).all(db).await.map_err(db_error)?;
+    let mut out = Vec::with_capacity(staff.len());
+    for u in staff {
+        out.push(principal(db, u.id).await?);
+    }
+    Ok(out)
+}
+
+/// An administrator grants one more role to a staff account.
+pub async fn grant_role(db: &DatabaseConnection, actor: &str, user_id: uuid::Uuid, role: Role, org_unit_code: &str) -> Result<()> {
+    if !role.is_staff() {
+        return Err(Error::invalid("invalid_roles", "Vai trò", "chỉ gán được vai trò cán bộ."));
+    }
+    let target = user::Entity::find_by_id(user_id).one(db).await.map_err(db_error)?.filter(|u| u.kind == "staff");
+    if target.is_none() {
+        return Err(Error::not_found("tài khoản cán bộ"));
+    }
+    let unit = crate::org_units::by_code(db, org_unit_code).await?;
+    let existing = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(user_id))
+        .filter(role_assignment::Column::Role.eq(role.as_str()))
+        .filter(role_assignment::Column::OrgUnitId.eq(unit.id))
+        .count(db)
+        .await
+        .map_err(db_error)?;
+    if existing > 0 {
+        return Err(Error::conflict("role_exists", "Cán bộ đã có vai trò này tại đơn vị này."));
+    }
+    let tx = tinhso_audit::begin(db).await?;
+    role_assignment::Entity::insert(role_assignment::ActiveModel {
+        id: Set(tinhso_core::new_id()),
+        user_id: Set(user_id),
+        role: Set(role.as_str().to_owned()),
+        org_unit_id: Set(Some(unit.id)),
+    })
+    .exec_without_returning(&tx)
+    .await
+    .map_err(db_error)?;
+    let detail = serde_json::json!({"role": role.as_str(), "org_unit": unit.code});
+    tinhso_audit::record(&tx, Entry::new(actor, "role.grant", format!("user:{user_id}")).detail(detail)).await?;
+    tx.commit().await.map_err(db_error)
+}

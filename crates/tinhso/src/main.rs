@@ -1,0 +1,161 @@
+//! The `tinhso` command: serve the platform, migrate, seed demo data, import, verify the audit
+//! log, and generate a catalogue for benchmarks.
+use clap::{Parser, Subcommand};
+use tinhso_app::Config;
+
+#[derive(Parser)]
+#[command(name = "tinhso", version, about = "Nền tảng chính quyền số tỉnh (tinhso)")]
+struct Cli {
+    /// Configuration file (default: tinhso.toml if present).
+    #[arg(long, global = true)]
+    config: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the HTTP server.
+    Serve {
+        /// Address to listen on (overrides the configuration).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the demo data first (org units, demo accounts, demo catalogue).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load demo data: org units, one account per role, the demo catalogue.
+    SeedDemo,
+    /// Import reference data from a file.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
+    /// Write a generated catalogue of N procedures as JSON (for benchmarks).
+    GenerateCatalogue {
+        #[arg(long, default_value_t = 3000)]
+        count: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Procedures from JSON (the platform's format or the national catalogue export) or CSV.
+    Procedures {
+        file: String,
+        /// Skip invalid rows (and report them) instead of refusing the whole file.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Org units from CSV (code,name,kind,parent_code,demo,source).
+    OrgUnits { file: String },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check the hash chain and report the first broken link.
+    Verify,
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" { builder.json().init() } else { builder.init() }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    init_logging(&config);
+    let url = config.database_url();
+    tinhso_db::backend_of(&url)?;
+    match cli.command {
+        Command::Serve { listen, demo } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            tracing::info!(config = ?config, "starting");
+            let db = tinhso_db::open(&url).await?;
+            if demo {
+                seed(&db).await?;
+            }
+            tinhso_app::serve(&config, db).await
+        }
+        Command::Migrate => {
+            tinhso_db::open(&url).await?;
+            println!("Đã cập nhật cấu trúc cơ sở dữ liệu.");
+            Ok(())
+        }
+        Command::SeedDemo => seed(&tinhso_db::open(&url).await?).await,
+        Command::Import { what } => import(&tinhso_db::open(&url).await?, what).await,
+        Command::Audit { what: AuditWhat::Verify } => {
+            let db = tinhso_db::open(&url).await?;
+            let v = tinhso_audit::verify(&db).await?;
+            match v.first_break {
+                None => {
+                    println!("Nhật ký toàn vẹn: {} bản ghi, chuỗi băm khớp.", v.rows);
+                    Ok(())
+                }
+                Some((seq, why)) => {
+                    println!("Nhật ký bị can thiệp: liên kết hỏng đầu tiên tại bản ghi số {seq}: {why}.");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::GenerateCatalogue { count } => {
+            let base: Vec<tinhso_catalog::Procedure> = serde_json::from_str(tinhso_catalog::DEMO_PROCEDURES)?;
+            println!("{}", serde_json::to_string(&tinhso_catalog::generate::catalogue(&base, count))?);
+            Ok(())
+        }
+    }
+}
+
+async fn seed(db: &tinhso_db::Db) -> anyhow::Result<()> {
+    let catalog = tinhso_catalog::Catalog::open(db.clone()).await?;
+    let r = tinhso_app::seed::seed_demo(db, &catalog).await?;
+    println!(
+        "Dữ liệu mẫu: {} đơn vị, {} tài khoản mới, {} thủ tục mới. Mật khẩu các tài khoản mẫu: {}",
+        r.org_units, r.accounts_created, r.procedures_created, tinhso_app::seed::DEMO_PASSWORD
+    );
+    Ok(())
+}
+
+async fn import(db: &tinhso_db::Db, what: ImportWhat) -> anyhow::Result<()> {
+    let actor = "system:cli";
+    match what {
+        ImportWhat::OrgUnits { file } => {
+            let rows = tinhso_identity::org_units::parse_csv(&std::fs::read(&file)?).map_err(report)?;
+            let n = tinhso_identity::org_units::import(db, actor, rows).await.map_err(report)?;
+            println!("Đã nhập {n} đơn vị.");
+        }
+        ImportWhat::Procedures { file, skip_invalid } => {
+            let bytes = std::fs::read(&file)?;
+            let rows = if file.to_lowercase().ends_with(".csv") {
+                tinhso_catalog::import::parse_csv(&bytes)
+            } else {
+                tinhso_catalog::import::parse_json(&bytes)
+            }
+            .map_err(report)?;
+            let catalog = tinhso_catalog::Catalog::open(db.clone()).await?;
+            let r = catalog.import(actor, rows, skip_invalid).await.map_err(report)?;
+            for (row, why) in &r.skipped {
+                println!("Bỏ qua bản ghi {row}: {why}");
+            }
+            println!("Đã nhập: {} thủ tục mới, {} cập nhật, {} bỏ qua.", r.created, r.updated, r.skipped.len());
+        }
+    }
+    Ok(())
+}
+
+/// A domain error as the message a person reads on the terminal; nothing was written.
+fn report(e: tinhso_core::Error) -> anyhow::Error {
+    anyhow::anyhow!("{} (mã lỗi: {}). Không có dữ liệu nào được ghi.", e.public_message(), e.code())
+}

@@ -1,0 +1,26 @@
+//! The one migration set of the platform. It runs unchanged on SQLite and PostgreSQL, so it
+//! uses only the portable column types of sea-query.
+use sea_orm_migration::prelude::*;
+
+mod m001_identity_audit;
+pub use m001_identity_audit::GENESIS;
+mod m002_catalog;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration)]
+    }
+}
+
+/// Shorthand for an index on one table.
+pub(crate) fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(name).table(table);
+    for c in cols {
+        idx.col(*c);
+    }
+    idx.take()
+}
