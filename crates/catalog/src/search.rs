@@ -5,11 +5,11 @@
 //! in memory over the matches: a province's catalogue has a few thousand entries.
 use crate::model::Procedure;
 use crate::vocab::{Vocabulary, normalize_words};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, Schema, TEXT};
 use tantivy::{Index, Searcher, Term, doc};
 
@@ -64,8 +64,13 @@ pub struct SearchIndex {
     fields: Fields,
     columns: Vec<Column<u64>>,
     procs: Vec<Arc<Procedure>>,
+    /// Folded words of each procedure's name and of each of its common names.
+    names: Vec<Vec<HashSet<String>>>,
     vocab: Vocabulary,
 }
+
+/// How many of the best matches are re-ranked by name coverage.
+const RERANK: usize = 40;
 
 fn agency_keys(p: &Procedure) -> Vec<&str> {
     if p.agencies.is_empty() && p.level == "commune" {
@@ -105,7 +110,9 @@ impl SearchIndex {
         let index = Index::create_in_ram(sb.build());
         let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
         let mut vocab = Vocabulary::default();
+        let mut names = Vec::with_capacity(procs.len());
         for (i, p) in procs.iter().enumerate() {
+            names.push(std::iter::once(&p.name).chain(&p.aliases).map(|n| normalize_words(n).into_iter().collect()).collect());
             let name = normalize_words(&format!("{} {}", p.name, p.code)).join(" ");
             // A gap word between common names keeps phrases from spanning two of them.
             let aliases = p.aliases.iter().map(|a| normalize_words(a).join(" ")).collect::<Vec<_>>().join(" zzgap ");
@@ -123,7 +130,7 @@ impl SearchIndex {
             .iter()
             .map(|s| s.fast_fields().u64("idx"))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(SearchIndex { searcher, fields, columns, procs, vocab })
+        Ok(SearchIndex { searcher, fields, columns, procs, names, vocab })
     }
 
     pub fn len(&self) -> usize {
@@ -148,27 +155,53 @@ impl SearchIndex {
         normalize_words(q).into_iter().filter_map(|w| self.vocab.correct(&w)).collect()
     }
 
+    /// Each word (and each pair of consecutive words) scores by the best field it matches in,
+    /// not the sum, so a common name that repeats the official name does not count twice.
     fn text_query(&self, words: &[String]) -> Box<dyn Query> {
         let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let term = |field: Field, w: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-            let q = TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs);
-            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+        let boosted = |q: Box<dyn Query>, boost: f32| -> Box<dyn Query> { Box::new(BoostQuery::new(q, boost)) };
+        let term = |field: Field, w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs))
         };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for w in words {
             let weight = if LIGHT_WORDS.contains(&w.as_str()) { 0.2 } else { 1.0 };
-            clauses.push(term(f.name, w, 3.0 * weight));
-            clauses.push(term(f.aliases, w, 2.5 * weight));
-            clauses.push(term(f.field, w, 1.0 * weight));
-            clauses.push(term(f.docs, w, 0.3 * weight));
+            let best = DisjunctionMaxQuery::with_tie_breaker(
+                vec![
+                    boosted(term(f.name, w), 3.0 * weight),
+                    boosted(term(f.aliases, w), 2.5 * weight),
+                    boosted(term(f.field, w), 1.0 * weight),
+                    boosted(term(f.docs, w), 0.3 * weight),
+                ],
+                0.1,
+            );
+            clauses.push((Occur::Should, Box::new(best)));
         }
         for pair in words.windows(2) {
-            for (field, boost) in [(f.name, 2.0), (f.aliases, 2.0)] {
-                let terms = pair.iter().map(|w| Term::from_field_text(field, w)).collect();
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost))));
-            }
+            let phrase = |field: Field| -> Box<dyn Query> {
+                Box::new(PhraseQuery::new(pair.iter().map(|w| Term::from_field_text(field, w)).collect()))
+            };
+            let best = DisjunctionMaxQuery::new(vec![boosted(phrase(f.name), 2.0), boosted(phrase(f.aliases), 2.0)]);
+            clauses.push((Occur::Should, Box::new(best)));
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Among the best matches, prefers the procedure whose name (or a common name) the query
+    /// says most completely: "đăng ký khai sinh" means "Đăng ký khai sinh", not "Đăng ký lại
+    /// khai sinh", though both contain every word typed.
+    fn rerank(&self, words: &[String], scored: &mut [(f32, usize)]) {
+        let typed: HashSet<&str> = words.iter().map(String::as_str).collect();
+        let head = scored.len().min(RERANK);
+        for (score, i) in scored[..head].iter_mut() {
+            let coverage = self.names[*i]
+                .iter()
+                .filter(|n| !n.is_empty())
+                .map(|n| n.iter().filter(|w| typed.contains(w.as_str())).count() as f32 / n.len() as f32)
+                .fold(0.0, f32::max);
+            *score *= 1.0 + coverage;
+        }
+        scored[..head].sort_by(|a, b| b.0.total_cmp(&a.0));
     }
 
     /// Searches and filters; `page` counts from 1.
@@ -183,10 +216,12 @@ impl SearchIndex {
         } else {
             let limit = self.procs.len().max(1);
             let top = self.searcher.search(&*self.text_query(&words), &TopDocs::with_limit(limit).order_by_score())?;
-            top.into_iter()
-                .filter_map(|(_, addr)| self.columns.get(addr.segment_ord as usize)?.first(addr.doc_id))
-                .map(|i| i as usize)
-                .collect()
+            let mut scored: Vec<(f32, usize)> = top
+                .into_iter()
+                .filter_map(|(score, addr)| Some((score, self.columns.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize)))
+                .collect();
+            self.rerank(&words, &mut scored);
+            scored.into_iter().map(|(_, i)| i).collect()
         };
         let mut facets = Facets::default();
         let mut matched = Vec::new();
