@@ -66,11 +66,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
     }
 }
 
-/// Middleware for the JSON API: a state-changing call that carries a signed-in session must
-/// also carry the session's token in `X-CSRF-Token`.
+/// Middleware for the JSON API: a state-changing call under `/api/` that carries a signed-in
+/// session must also carry the session's token in `X-CSRF-Token`. Signing in itself is exempt:
+/// it proves who is calling by the password.
 pub async fn api_guard(session: Session, req: Request<Body>, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && session.get::<uuid::Uuid>(crate::auth::USER_KEY).await.ok().flatten().is_some() {
+    let path = req.uri().path();
+    let guarded = path.starts_with("/api/") && !(path == "/api/v1/session" && req.method() == Method::POST);
+    if unsafe_method && guarded && session.get::<uuid::Uuid>(crate::auth::USER_KEY).await.ok().flatten().is_some() {
         let given = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         if !matches(&session, &given).await {
             return forbidden(true);
