@@ -27,7 +27,7 @@ pub fn parse_json(input: &[u8]) -> Result<Vec<Row>> {
             let line = i + 1;
             let national = v.get("processing_time").is_some();
             let procedure = if national {
-                from_national(&v).map_err(|e| row_error(line, e))?
+                from_national(&v)
             } else {
                 serde_json::from_value(v).map_err(|e| row_error(line, e))?
             };
@@ -169,11 +169,10 @@ pub fn parse_fees(text: &str) -> Vec<Fee> {
 
 /// A record of the national catalogue export. Values the export does not carry (service
 /// level, target group, structured steps) are filled with defaults and listed in `demo_fields`.
-pub fn from_national(v: &serde_json::Value) -> std::result::Result<Procedure, String> {
+pub fn from_national(v: &serde_json::Value) -> Procedure {
+    // A record without a code is kept here and refused by validation, so that an import
+    // with `skip_invalid` can report it and go on.
     let code = text_of(v, "code");
-    if code.is_empty() {
-        return Err("thiếu mã thủ tục".into());
-    }
     let level_text = fold(&v.get("level").map(|l| l.to_string()).unwrap_or_default());
     let level = if level_text.contains("xa") && !level_text.contains("tinh") { "commune" } else { "province" };
     let days = parse_days(&text_of(v, "processing_time"));
@@ -200,7 +199,7 @@ pub fn from_national(v: &serde_json::Value) -> std::result::Result<Procedure, St
         demo.push("processing_days".into());
     }
     let agency = text_of(v, "agency");
-    Ok(Procedure {
+    Procedure {
         code,
         name: text_of(v, "name").trim_start_matches("Thủ tục ").to_owned(),
         aliases: Vec::new(),
@@ -220,7 +219,7 @@ pub fn from_national(v: &serde_json::Value) -> std::result::Result<Procedure, St
         source: text_of(v, "source"),
         retired: false,
         version: 0,
-    })
+    }
 }
 
 #[cfg(test)]
