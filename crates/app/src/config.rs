@@ -84,6 +84,7 @@ impl std::fmt::Debug for Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

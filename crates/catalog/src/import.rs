@@ -223,6 +223,7 @@ pub fn from_national(v: &serde_json::Value) -> Procedure {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -56,6 +56,7 @@ impl Vocabulary {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

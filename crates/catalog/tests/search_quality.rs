@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The queries people really type, each with the procedure they obviously mean: it must come
 //! first. The set lives in data/search_queries.tsv so it can grow without code changes.
 use tinhso_catalog::search::{Filters, SearchIndex};

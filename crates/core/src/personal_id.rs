@@ -45,6 +45,7 @@ pub fn parse(input: &str) -> Result<PersonalId, Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

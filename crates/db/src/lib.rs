@@ -27,10 +27,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10));
     if backend == DbBackend::Sqlite {
-        if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_owned())) {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(&dir)?;
-            }
+        if let Some(dir) = sqlite_path(url).and_then(|p| std::path::Path::new(p).parent().map(|d| d.to_owned()))
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&dir)?;
         }
         opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
@@ -80,6 +80,7 @@ pub fn db_error(e: sea_orm::DbErr) -> tinhso_core::Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -115,6 +115,7 @@ pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<OrgUnit> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -49,11 +49,11 @@ impl IntoResponse for ApiError {
 
 /// An error answered as a page; a page that needs a signed-in person sends them to sign in.
 #[derive(Debug)]
-pub struct PageError(pub Error, pub Chrome);
+pub struct PageError(pub Error, pub Box<Chrome>);
 
 impl<E: Into<Error>> From<E> for PageError {
     fn from(e: E) -> Self {
-        PageError(e.into(), Chrome::default())
+        PageError(e.into(), Box::default())
     }
 }
 
@@ -70,7 +70,7 @@ impl IntoResponse for PageError {
             s if s.is_server_error() => "Hệ thống gặp sự cố",
             _ => "Không thực hiện được",
         };
-        let page = MessagePage { chrome: self.1, title: title.into(), message: self.0.public_message(), code: self.0.code().into() };
+        let page = MessagePage { chrome: *self.1, title: title.into(), message: self.0.public_message(), code: self.0.code().into() };
         (status, render_page(&page)).into_response()
     }
 }

@@ -31,7 +31,7 @@ pub struct MessagePage {
 
 /// Renders a template; a template that fails to render is an internal error.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, crate::PageError> {
-    t.render().map(Html).map_err(|e| crate::PageError(tinhso_core::Error::other(e), Chrome::default()))
+    t.render().map(Html).map_err(|e| crate::PageError::from(tinhso_core::Error::other(e)))
 }
 
 pub(crate) fn render_page<T: Template>(t: &T) -> Html<String> {

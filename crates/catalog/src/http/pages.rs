@@ -36,7 +36,7 @@ async fn home(chrome: Chrome, State(catalog): State<Arc<Catalog>>) -> Result<Htm
     let index = catalog.index();
     let all = catalog.search("", &Filters::default(), 1, 1)?;
     let mut fields = view::choices(&all.facets.field, None);
-    fields.sort_by(|a, b| b.count.cmp(&a.count));
+    fields.sort_by_key(|c| std::cmp::Reverse(c.count));
     fields.truncate(16);
     let life_events = crate::model::LIFE_EVENTS
         .iter()
@@ -100,7 +100,7 @@ struct ProcedurePage {
 }
 
 async fn procedure(chrome: Chrome, State(catalog): State<Arc<Catalog>>, State(db): State<DatabaseConnection>, Path(code): Path<String>) -> Result<Html<String>, PageError> {
-    let p = catalog.get(&code).await.map_err(|e| PageError(e, chrome.clone()))?;
+    let p = catalog.get(&code).await.map_err(|e| PageError(e, Box::new(chrome.clone())))?;
     let names = view::agency_names(&db).await?;
     render(&ProcedurePage { p: ProcedureView::new(&p, &names), chrome })
 }

@@ -34,7 +34,7 @@ pub fn filter_groups(f: &Facets, sel: &Filters, names: &AgencyNames) -> Vec<Filt
     for c in &mut agencies {
         c.label = names.get(&c.value).cloned().unwrap_or_else(|| c.value.clone());
     }
-    agencies.sort_by(|a, b| b.count.cmp(&a.count));
+    agencies.sort_by_key(|c| std::cmp::Reverse(c.count));
     vec![
         FilterGroup { name: "field", label: "Lĩnh vực", choices: choices(&f.field, sel.field.as_deref()) },
         FilterGroup { name: "level", label: "Cấp thực hiện", choices: choices(&f.level, sel.level.as_deref()) },
@@ -111,7 +111,7 @@ fn vnd(amount: i64) -> String {
     let digits = amount.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
