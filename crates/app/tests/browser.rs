@@ -84,6 +84,9 @@ impl Driver {
         .collect::<Vec<_>>();
         let mut caps = serde_json::Map::new();
         caps.insert("goog:chromeOptions".into(), serde_json::json!({"binary": CHROMIUM, "args": args}));
+        // Both of rustls' crypto backends end up in the build (fantoccini's hyper-rustls
+        // brings aws-lc-rs, reqwest and sqlx ring), so rustls cannot pick one by itself.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         ClientBuilder::rustls().unwrap().capabilities(caps).connect(&self.url()).await.expect("start a Chromium session")
     }
 }
