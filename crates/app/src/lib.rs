@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod config;
 pub mod openapi;
+pub mod org_units;
 pub mod seed;
 pub mod server;
 pub mod state;

@@ -18,6 +18,7 @@ use utoipa::OpenApi;
         crate::admin::api_list,
         crate::admin::api_create,
         crate::admin::api_grant,
+        crate::org_units::list,
     ),
     tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"))
 )]

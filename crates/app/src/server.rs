@@ -71,6 +71,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_catalog::http::router())
         .merge(account::api_router())
         .merge(admin::api_router())
+        .merge(crate::org_units::api_router())
         .merge(account::page_router())
         .merge(admin::page_router())
         .route("/healthz", get(healthz))

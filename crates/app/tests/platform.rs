@@ -44,3 +44,15 @@ async fn the_demo_accounts_sign_in_and_see_their_roles() {
         assert_eq!(me["roles"][0]["role"], role.as_str(), "{login}");
     }
 }
+
+#[tokio::test]
+async fn org_units_are_published_with_their_hierarchy() {
+    let app = spawn_app().await;
+    let (status, units) = app.get_json("/api/v1/org-units").await;
+    assert_eq!(status, 200);
+    assert_eq!(units.as_array().unwrap().len(), 117);
+    let (_, wards) = app.get_json("/api/v1/org-units?kind=ward").await;
+    let wards = wards.as_array().unwrap();
+    assert_eq!(wards.len(), 9);
+    assert!(wards.iter().all(|w| w["parent_code"] == "000.00.00.H55"));
+}
