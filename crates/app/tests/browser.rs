@@ -208,18 +208,6 @@ async fn pages_work_in_a_real_browser() {
     let fee = c.find(Locator::XPath("//tr[th[normalize-space()='Lệ phí']]/td")).await.expect("fee row");
     assert!(!fee.text().await.unwrap().trim().is_empty(), "the fee row says something");
     std::fs::write(SCREENSHOT, c.screenshot().await.unwrap()).unwrap();
-    for (w, name) in [(375u32, "narrow"), (1280, "wide")] {
-        c.set_window_size(w, 900).await.unwrap();
-        for path in ["/", "/thu-tuc?q=lam+giay+khai+sinh+cho+con", href.as_str(), "/dang-nhap"] {
-            c.goto(&app.url(path)).await.unwrap();
-            let sw: serde_json::Value = c.execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![]).await.unwrap();
-            eprintln!("{name} {path}: scrollWidth/innerWidth {sw}");
-            let f = format!("/tmp/tt-{name}-{}.png", path.len());
-            std::fs::write(&f, c.screenshot().await.unwrap()).unwrap();
-            eprintln!("  -> {f}");
-        }
-    }
-    c.set_window_size(1280, 1000).await.unwrap();
 
     // Sign in with the demo citizen.
     c.goto(&app.url("/dang-nhap")).await.unwrap();

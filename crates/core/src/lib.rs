@@ -1,4 +1,5 @@
 //! Shared types with no I/O: errors, ids, Vietnamese text handling, personal id numbers, roles.
+pub mod calendar;
 pub mod error;
 pub mod personal_id;
 pub mod roles;

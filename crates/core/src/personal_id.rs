@@ -56,7 +56,7 @@ mod tests {
         assert_eq!(id.birth_year, 2005);
         assert!(!id.female);
         assert_eq!(parse("001190123456").unwrap().birth_year, 1990);
-        assert!(parse("079385000001").unwrap().female);
+        assert!(parse("079305000001").unwrap().female);
     }
 
     #[test]
