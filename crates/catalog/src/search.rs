@@ -155,27 +155,30 @@ impl SearchIndex {
         normalize_words(q).into_iter().filter_map(|w| self.vocab.correct(&w)).collect()
     }
 
-    /// Each word (and each pair of consecutive words) scores by the best field it matches in,
-    /// not the sum, so a common name that repeats the official name does not count twice.
+    /// A procedure matches when at least half of the meaningful words are in its name, common
+    /// names or field; each word scores by the best of those fields (not their sum, so a common
+    /// name that repeats the official name does not count twice). Words in the documents list,
+    /// light words and consecutive pairs only add to the score.
     fn text_query(&self, words: &[String]) -> Box<dyn Query> {
         let f = &self.fields;
         let boosted = |q: Box<dyn Query>, boost: f32| -> Box<dyn Query> { Box::new(BoostQuery::new(q, boost)) };
         let term = |field: Field, w: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs))
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let best_of = |w: &str, weight: f32| -> Box<dyn Query> {
+            let fields = vec![boosted(term(f.name, w), 3.0 * weight), boosted(term(f.aliases, w), 2.5 * weight), boosted(term(f.field, w), weight)];
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(fields, 0.1))
+        };
+        let (light, content): (Vec<&String>, Vec<&String>) = words.iter().partition(|w| LIGHT_WORDS.contains(&w.as_str()));
+        let required: Vec<&String> = if content.is_empty() { light.clone() } else { content };
+        let minimum = required.len().div_ceil(2).max(1);
+        let core = BooleanQuery::with_minimum_required_clauses(required.iter().map(|w| (Occur::Should, best_of(w, 1.0))).collect(), minimum);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(core))];
+        for w in &light {
+            clauses.push((Occur::Should, best_of(w, 0.2)));
+        }
         for w in words {
-            let weight = if LIGHT_WORDS.contains(&w.as_str()) { 0.2 } else { 1.0 };
-            let best = DisjunctionMaxQuery::with_tie_breaker(
-                vec![
-                    boosted(term(f.name, w), 3.0 * weight),
-                    boosted(term(f.aliases, w), 2.5 * weight),
-                    boosted(term(f.field, w), 1.0 * weight),
-                    boosted(term(f.docs, w), 0.3 * weight),
-                ],
-                0.1,
-            );
-            clauses.push((Occur::Should, Box::new(best)));
+            clauses.push((Occur::Should, boosted(term(f.docs, w), 0.3)));
         }
         for pair in words.windows(2) {
             let phrase = |field: Field| -> Box<dyn Query> {

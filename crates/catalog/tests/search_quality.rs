@@ -83,3 +83,11 @@ fn filters_narrow_and_facets_count() {
     let field_total: usize = found.facets.field.values().sum();
     assert_eq!(field_total, found.total);
 }
+
+#[test]
+fn a_long_query_lists_only_what_shares_its_meaning() {
+    let index = demo_index();
+    let found = index.search("lam giay khai sinh cho con", &Filters::default(), 1, 5).unwrap();
+    assert_eq!(found.hits[0].name, "Đăng ký khai sinh");
+    assert!(found.total < index.len() / 3, "{} of {} listed", found.total, index.len());
+}

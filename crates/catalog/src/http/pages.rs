@@ -63,6 +63,7 @@ struct ResultsPage {
     total: usize,
     items: Vec<ProcedureView>,
     filters: Vec<view::FilterGroup>,
+    filtered: bool,
     page: usize,
     pages: usize,
     prev_link: Option<String>,
@@ -75,7 +76,9 @@ async fn results(chrome: Chrome, State(catalog): State<Arc<Catalog>>, State(db):
     let page = params.trang.unwrap_or(1).max(1);
     let found = catalog.search(&params.q, &filters, page, PER_PAGE)?;
     let names = view::agency_names(&db).await?;
+    // Shown only when a word was corrected, so the person sees what was searched for.
     let understood = catalog.index().understood(&params.q).join(" ");
+    let understood = if understood == crate::normalize_words(&params.q).join(" ") { String::new() } else { understood };
     let pages = found.total.div_ceil(PER_PAGE).max(1);
     let link = |p: usize| view::results_link(&params.q, &filters, p);
     render(&ResultsPage {
@@ -84,6 +87,7 @@ async fn results(chrome: Chrome, State(catalog): State<Arc<Catalog>>, State(db):
         total: found.total,
         items: found.hits.iter().map(|p| ProcedureView::new(p, &names)).collect(),
         filters: view::filter_groups(&found.facets, &filters, &names),
+        filtered: [&filters.field, &filters.level, &filters.agency, &filters.service_level, &filters.target_group, &filters.life_event].iter().any(|f| f.as_deref().is_some_and(|v| !v.is_empty())),
         page,
         pages,
         prev_link: (page > 1).then(|| link(page - 1)),
