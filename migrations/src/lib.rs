@@ -5,13 +5,14 @@ use sea_orm_migration::prelude::*;
 mod m001_identity_audit;
 pub use m001_identity_audit::GENESIS;
 mod m002_catalog;
+mod m003_dossier;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration)]
+        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration)]
     }
 }
 

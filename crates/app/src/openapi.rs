@@ -19,8 +19,15 @@ use utoipa::OpenApi;
         crate::admin::api_create,
         crate::admin::api_grant,
         crate::org_units::list,
+        tinhso_dossier::http::submit,
+        tinhso_dossier::http::mine,
+        tinhso_dossier::http::queue,
+        tinhso_dossier::http::show,
+        tinhso_dossier::http::timeline,
+        tinhso_dossier::http::act,
+        tinhso_dossier::http::apologize,
     ),
-    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"))
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"))
 )]
 pub struct ApiDoc;
 

@@ -69,6 +69,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     Router::new()
         .merge(tinhso_catalog::http::router())
+        .merge(tinhso_dossier::http::router())
         .merge(account::api_router())
         .merge(admin::api_router())
         .merge(crate::org_units::api_router())
@@ -98,7 +99,8 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 /// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let catalog = Catalog::open(db.clone()).await?;
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), metrics: metrics_handle() };
+    let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone());
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, metrics: metrics_handle() };
     spawn_background_jobs(&state);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -118,6 +120,18 @@ fn spawn_background_jobs(state: &AppState) {
             tick.tick().await;
             if let Err(e) = catalog.refresh().await {
                 tracing::warn!(error = %e, "catalogue index refresh failed");
+            }
+        }
+    });
+    let dossiers = state.dossiers.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match dossiers.flag_overdue(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(flagged = n, "dossiers flagged overdue"),
+                Err(e) => tracing::warn!(error = %e, "overdue flagging failed"),
             }
         }
     });

@@ -3,11 +3,13 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tinhso_catalog::Catalog;
+use tinhso_dossier::Dossiers;
 
 /// What every handler may reach: the database and the module services.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub catalog: Arc<Catalog>,
+    pub dossiers: Arc<Dossiers>,
     pub metrics: PrometheusHandle,
 }

@@ -23,6 +23,7 @@ pub struct Model {
     pub life_events: String,
     pub aliases: String,
     pub demo_fields: String,
+    pub form_fields: String,
     pub source: String,
     pub retired: bool,
     pub version: i32,

@@ -46,6 +46,25 @@ pub struct Step {
     pub agency: Option<String>,
 }
 
+/// One field of a procedure's application form, checked on the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    /// Key in the submitted form, e.g. `child_name`.
+    pub name: String,
+    /// Vietnamese label shown to the person.
+    pub label: String,
+    /// text | date | number | personal_id | phone | select
+    pub kind: String,
+    #[serde(default)]
+    pub required: bool,
+    /// Choices of a `select`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+pub const FORM_FIELD_KINDS: [&str; 6] = ["text", "date", "number", "personal_id", "phone", "select"];
+
 /// A procedure as stored and as the API shows it. `agencies` holds org-unit codes; a
 /// commune-level procedure with no agency listed is carried out by every commune-level unit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -73,6 +92,9 @@ pub struct Procedure {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub life_events: Vec<String>,
+    /// The application form beyond the applicant's contact details.
+    #[serde(default)]
+    pub form_fields: Vec<FormField>,
     /// Keys whose values are demo data rather than verified facts.
     #[serde(default)]
     pub demo_fields: Vec<String>,
@@ -157,6 +179,15 @@ impl Procedure {
             one_of("invalid_step", "Quy trình xử lý", &s.role, &STEP_ROLES)?;
             if s.days < 0.0 {
                 return Err(Error::invalid("invalid_step", "Quy trình xử lý", "số ngày của bước không được âm."));
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for f in &mut self.form_fields {
+            f.label = nfc(&f.label);
+            one_of("invalid_form_field", "Biểu mẫu", &f.kind, &FORM_FIELD_KINDS)?;
+            let valid_name = !f.name.is_empty() && f.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !valid_name || !names.insert(f.name.clone()) || f.label.is_empty() || (f.kind == "select" && f.options.is_empty()) {
+                return Err(Error::invalid("invalid_form_field", "Biểu mẫu", format!("trường '{}' cần tên duy nhất (chữ thường, số, _), nhãn, và lựa chọn nếu là danh sách.", f.name)));
             }
         }
         for e in &self.life_events {

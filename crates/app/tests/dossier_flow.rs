@@ -1,0 +1,222 @@
+//! The life of a dossier through the HTTP API, on SQLite and PostgreSQL: submission with its
+//! code, the one-stop flow across two agencies, supplement, refusal, withdrawal, a late result
+//! with its apology, and what each person may see and do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod common;
+use common::{PASSWORD, TestApp, spawn_app};
+use serde_json::{Value, json};
+
+struct Person {
+    client: reqwest::Client,
+    csrf: String,
+    id: String,
+}
+
+async fn person(app: &TestApp, login: &str) -> Person {
+    let (client, csrf) = app.api_login(login).await;
+    let me: Value = client.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
+    Person { client, csrf, id: me["user_id"].as_str().unwrap().to_owned() }
+}
+
+impl Person {
+    async fn post(&self, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+        let r = self.client.post(app.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> (u16, Value) {
+        let r = self.client.get(app.url(path)).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Takes an action on the dossier at its current version; returns status and body.
+    async fn act(&self, app: &TestApp, d: &Value, action: &str, extra: Value) -> (u16, Value) {
+        let mut body = json!({"action": action, "version": d["version"]});
+        if let Value::Object(m) = extra {
+            body.as_object_mut().unwrap().extend(m);
+        }
+        self.post(app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), body).await
+    }
+}
+
+fn ok(r: (u16, Value), what: &str) -> Value {
+    assert_eq!(r.0, 200, "{what}: {}", r.1);
+    r.1
+}
+
+/// A procedure of Sở Tư pháp that passes through Công an tỉnh (as the criminal-record
+/// certificate does), and staff for Công an tỉnh.
+async fn setup(app: &TestApp) {
+    let steward = person(app, "dulieu.khcn").await;
+    let procedure = json!({
+        "code": "2.999100", "name": "Thủ tục thử nghiệm liên thông Tư pháp – Công an", "field": "Lý lịch tư pháp",
+        "level": "province", "agencies": ["Sở Tư pháp"], "processing_days": 3,
+        "documents": [{"name": "Tờ khai", "form": "original", "count": 1}],
+        "service_level": "full_online", "target_groups": ["citizen"],
+        "steps": [
+            {"name": "Tiếp nhận", "role": "one_stop", "days": 0.5},
+            {"name": "Tra cứu hồ sơ", "role": "processing", "days": 1},
+            {"name": "Xác minh tại Công an tỉnh", "role": "transfer", "days": 1, "agency": "Công an tỉnh"},
+            {"name": "Phê duyệt", "role": "approval", "days": 0.5}
+        ],
+        "form_fields": [{"name": "purpose", "label": "Mục đích sử dụng", "kind": "text", "required": true}]
+    });
+    assert_eq!(steward.post(app, "/api/v1/procedures", procedure).await.0, 201);
+    let admin = person(app, "quantri").await;
+    for (login, role) in [("lanhdao.congan", "approver"), ("chuyenvien.congan", "processing_officer"), ("motcua.yte", "one_stop_officer")] {
+        let unit = if login == "motcua.yte" { "000.00.09.H55" } else { "000.00.15.H55" };
+        let body = json!({"username": login, "full_name": login, "password": PASSWORD, "roles": [{"role": role, "org_unit": unit}]});
+        assert_eq!(admin.post(app, "/api/v1/admin/staff", body).await.0, 201);
+    }
+}
+
+fn submission(key: &str) -> Value {
+    json!({"procedure_code": "2.999100", "idempotency_key": key, "form": {"phone": "0905123456", "address": "Phường Cẩm Thành", "purpose": "Xin việc"}})
+}
+
+#[tokio::test]
+async fn a_dossier_travels_through_two_agencies_to_its_result() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = person(&app, "051095000123").await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let lead = person(&app, "pheduyet.tuphap").await;
+    let officer = person(&app, "chuyenvien.tuphap").await;
+    let police_lead = person(&app, "lanhdao.congan").await;
+    let police_officer = person(&app, "chuyenvien.congan").await;
+    let stranger = person(&app, "motcua.yte").await;
+
+    let mut missing = submission("k0");
+    missing["form"].as_object_mut().unwrap().remove("purpose");
+    let (status, body) = citizen.post(&app, "/api/v1/dossiers", missing).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("invalid_form")));
+
+    let (status, d) = citizen.post(&app, "/api/v1/dossiers", submission("k1")).await;
+    assert_eq!(status, 201, "{d}");
+    let code = d["code"].as_str().unwrap();
+    assert!(code.starts_with("000.00.04.H55-") && code.ends_with("-0001"), "{code}");
+    let (again, same) = citizen.post(&app, "/api/v1/dossiers", submission("k1")).await;
+    assert_eq!((again, &same["id"]), (200, &d["id"]), "the same key makes one dossier");
+
+    assert_eq!(citizen.act(&app, &d, "receive", json!({})).await.0, 403, "an applicant cannot receive");
+    let (status, _) = stranger.get(&app, &format!("/api/v1/dossiers/{}", d["id"].as_str().unwrap())).await;
+    assert_eq!(status, 404, "another agency's officer cannot read it");
+    assert_eq!(stranger.get(&app, "/api/v1/dossiers/queue").await.1["total"], 0);
+
+    let d = ok(desk.act(&app, &d, "receive", json!({})).await, "receive");
+    assert_eq!(d["state"], "received");
+    assert!(d["due_at"].is_string(), "the receipt carries an appointment");
+    let stale = json!({"action": "assign", "version": 1, "assignee": officer.id});
+    let (status, body) = lead.post(&app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), stale).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("version_conflict")));
+    assert_eq!(desk.act(&app, &d, "receive", json!({})).await.1["error"]["code"], "illegal_transition");
+
+    let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
+    let d = ok(officer.act(&app, &d, "record_step", json!({"note": "Đã tra cứu"})).await, "step");
+    let d = ok(officer.act(&app, &d, "transfer", json!({})).await, "transfer");
+    assert_eq!((d["state"].as_str(), d["current_unit_code"].as_str()), (Some("transferred"), Some("000.00.15.H55")));
+    assert_eq!(officer.act(&app, &d, "record_step", json!({})).await.0, 409, "the first agency has handed it over");
+
+    let d = ok(police_lead.act(&app, &d, "assign", json!({"assignee": police_officer.id})).await, "assign at police");
+    assert_eq!(police_officer.act(&app, &d, "request_supplement", json!({})).await.1["error"]["code"], "reason_required");
+    let d = ok(police_officer.act(&app, &d, "request_supplement", json!({"note": "Bổ sung bản sao CCCD"})).await, "supplement");
+    assert_eq!(d["state"], "supplement_requested");
+    let d = ok(citizen.act(&app, &d, "complete_supplement", json!({})).await, "complete");
+    assert_eq!(d["state"], "assigned", "processing resumes where it stopped");
+    let d = ok(police_officer.act(&app, &d, "record_step", json!({})).await, "step at police");
+    let d = ok(police_officer.act(&app, &d, "submit_for_approval", json!({})).await, "to approval");
+    let d = ok(police_lead.act(&app, &d, "approve", json!({})).await, "approve");
+    let d = ok(desk.act(&app, &d, "return_result", json!({})).await, "return result at the receiving desk");
+    assert_eq!(d["state"], "result_returned");
+    assert!(d["finished_at"].is_string());
+
+    let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{}/timeline", d["id"].as_str().unwrap())).await;
+    let actions: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["submit", "receive", "assign", "record_step", "transfer", "assign", "request_supplement", "complete_supplement", "record_step", "submit_for_approval", "approve", "return_result"]);
+    assert_eq!(citizen.get(&app, "/api/v1/dossiers/mine").await.1["total"], 1);
+    assert_eq!(tinhso_audit::verify(&app.db).await.unwrap().first_break, None);
+}
+
+#[tokio::test]
+async fn refusal_needs_a_reason_and_withdrawal_ends_it() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = person(&app, "051095000123").await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let lead = person(&app, "pheduyet.tuphap").await;
+    let (_, d) = citizen.post(&app, "/api/v1/dossiers", submission("r1")).await;
+    let d = ok(desk.act(&app, &d, "receive", json!({})).await, "receive");
+    assert_eq!(lead.act(&app, &d, "refuse", json!({})).await.1["error"]["code"], "reason_required");
+    let d = ok(lead.act(&app, &d, "refuse", json!({"note": "Không thuộc thẩm quyền"})).await, "refuse");
+    assert_eq!(d["state"], "refused");
+    assert_eq!(citizen.act(&app, &d, "withdraw", json!({})).await.1["error"]["code"], "illegal_transition");
+
+    let (_, d2) = citizen.post(&app, "/api/v1/dossiers", submission("w1")).await;
+    assert!(d2["code"].as_str().unwrap().ends_with("-0002"));
+    let d2 = ok(citizen.act(&app, &d2, "withdraw", json!({})).await, "withdraw");
+    assert_eq!(d2["state"], "withdrawn");
+}
+
+#[tokio::test]
+async fn a_late_result_needs_an_apology_with_a_new_appointment() {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = person(&app, "051095000123").await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let lead = person(&app, "pheduyet.tuphap").await;
+    let officer = person(&app, "chuyenvien.tuphap").await;
+    let (_, d) = citizen.post(&app, "/api/v1/dossiers", submission("l1")).await;
+    let d = ok(desk.act(&app, &d, "receive", json!({})).await, "receive");
+    let id = d["id"].as_str().unwrap().to_owned();
+    // Two days pass: the appointment is now in the past.
+    use tinhso_dossier::entity::dossier;
+    let past = chrono::Utc::now() - chrono::Duration::days(2);
+    dossier::Entity::update_many()
+        .col_expr(dossier::Column::DueAt, sea_orm::sea_query::Expr::value(past))
+        .filter(dossier::Column::Id.eq(uuid::Uuid::parse_str(&id).unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let dossiers = tinhso_dossier::Dossiers::new(app.db.clone(), tinhso_catalog::Catalog::open(app.db.clone()).await.unwrap());
+    assert_eq!(dossiers.flag_overdue(chrono::Utc::now()).await.unwrap(), 1);
+    let d = citizen.get(&app, &format!("/api/v1/dossiers/{id}")).await.1;
+    assert_eq!(d["overdue"], true);
+    assert_eq!(desk.get(&app, "/api/v1/dossiers/queue").await.1["items"][0]["id"], d["id"], "overdue first in the queue");
+
+    let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
+    let d = ok(officer.act(&app, &d, "record_step", json!({})).await, "step");
+    let d = ok(officer.act(&app, &d, "submit_for_approval", json!({})).await, "to approval");
+    let d = ok(lead.act(&app, &d, "approve", json!({})).await, "approve");
+    assert_eq!(desk.act(&app, &d, "return_result", json!({})).await.1["error"]["code"], "apology_required");
+    let new_due = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let apology = json!({"version": d["version"], "reason": "Chậm do phải xác minh thêm.", "new_due_at": new_due});
+    let d = ok(desk.post(&app, &format!("/api/v1/dossiers/{id}/apology"), apology).await, "apology");
+    assert_eq!(d["apologized"], true);
+    let d = ok(desk.act(&app, &d, "return_result", json!({})).await, "return late result");
+    assert_eq!(d["state"], "result_returned");
+    let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
+    assert!(timeline.as_array().unwrap().iter().any(|e| e["action"] == "apologize" && e["note"].as_str().unwrap().contains("Hẹn trả kết quả mới")));
+}
+
+#[tokio::test]
+async fn concurrent_submissions_get_unique_gap_free_codes() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = std::sync::Arc::new(person(&app, "051095000123").await);
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let (citizen, app) = (citizen.clone(), app.clone());
+            tokio::spawn(async move { citizen.post(&app, "/api/v1/dossiers", submission(&format!("c{i}"))).await })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for t in tasks {
+        let (status, d) = t.await.unwrap();
+        assert_eq!(status, 201, "{d}");
+        seqs.push(d["code"].as_str().unwrap().rsplit('-').next().unwrap().parse::<u32>().unwrap());
+    }
+    seqs.sort();
+    assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+}

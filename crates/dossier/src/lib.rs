@@ -1,0 +1,14 @@
+//! Dossiers and their processing (Hệ thống thông tin giải quyết TTHC; Bộ phận một cửa):
+//! submission with gap-free codes, the one-stop state machine, deadlines and the timeline.
+pub mod codes;
+pub mod entity;
+pub mod form;
+pub mod http;
+pub mod machine;
+pub mod model;
+pub mod queue;
+mod rules;
+pub mod service;
+
+pub use model::Dossier;
+pub use service::Dossiers;

@@ -1,0 +1,268 @@
+//! The dossier service: submission, every transition with its rules, the queues. Each change
+//! is one transaction holding the state change, its event (timeline and outbox) and the audit
+//! entry; a stale `version` is refused so two concurrent actions never both apply.
+use crate::codes::next_code;
+use crate::entity::{dossier, event};
+use crate::form;
+use crate::machine::{self, Actor, State};
+use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use std::sync::Arc;
+use tinhso_audit::Entry;
+use tinhso_catalog::{Catalog, Procedure};
+use tinhso_core::{Error, Result, calendar::WorkingCalendar, roles::Role};
+use tinhso_db::db_error;
+use tinhso_identity::Principal;
+
+pub struct Dossiers {
+    pub(crate) db: DatabaseConnection,
+    catalog: Arc<Catalog>,
+    calendar: &'static WorkingCalendar,
+}
+
+/// Whether `who` holds one of `roles` in the org unit `unit`.
+pub fn acts_for(who: &Principal, roles: &[Role], unit: &str) -> bool {
+    who.roles.iter().any(|g| roles.contains(&g.role) && g.org_unit_code.as_deref() == Some(unit))
+}
+
+/// Staff of the receiving or the current agency may see a dossier; so may its applicant.
+pub fn may_see(who: &Principal, d: &dossier::Model) -> bool {
+    who.user_id == d.applicant_id
+        || who.roles.iter().any(|g| g.role.is_staff() && matches!(g.org_unit_code.as_deref(), Some(u) if u == d.current_unit_code || u == d.agency_code))
+}
+
+async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &str, action: &str, from: Option<State>, to: State, note: &str) -> Result<()> {
+    event::Entity::insert(event::ActiveModel {
+        id: Set(tinhso_core::new_id()),
+        dossier_id: Set(d),
+        at: Set(Utc::now()),
+        actor: Set(actor.to_owned()),
+        action: Set(action.to_owned()),
+        from_state: Set(from.map(|s| s.as_str().to_owned())),
+        to_state: Set(to.as_str().to_owned()),
+        note: Set(note.to_owned()),
+        dispatched_at: Set(None),
+    })
+    .exec_without_returning(tx)
+    .await
+    .map_err(db_error)?;
+    tinhso_audit::record(tx, Entry::new(actor, "dossier.transition", format!("dossier:{d}")).detail(serde_json::json!({"action": action, "to": to.as_str()}))).await
+}
+
+impl Dossiers {
+    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>) -> Arc<Dossiers> {
+        Arc::new(Dossiers { db, catalog, calendar: WorkingCalendar::builtin() })
+    }
+
+    async fn receiving_agency(&self, p: &Procedure, asked: Option<&str>) -> Result<String> {
+        if p.level == "commune" {
+            let code = asked.ok_or_else(|| Error::invalid("missing_agency", "Nơi nộp", "chọn xã, phường hoặc đặc khu nơi bạn cư trú."))?;
+            let unit = tinhso_identity::org_units::by_code(&self.db, code).await.map_err(|_| Error::invalid("unknown_agency", "Nơi nộp", format!("không có đơn vị mã {code}.")))?;
+            if !tinhso_core::roles::is_commune_level(&unit.kind) {
+                return Err(Error::invalid("unknown_agency", "Nơi nộp", "thủ tục cấp xã nộp tại UBND xã, phường hoặc đặc khu."));
+            }
+            return Ok(unit.code);
+        }
+        match asked {
+            Some(code) if p.agencies.iter().any(|a| a == code) => Ok(code.to_owned()),
+            Some(code) => Err(Error::invalid("unknown_agency", "Nơi nộp", format!("đơn vị {code} không giải quyết thủ tục này."))),
+            None => p.agencies.first().cloned().ok_or_else(|| Error::invalid("unknown_agency", "Nơi nộp", "thủ tục chưa có cơ quan tiếp nhận.")),
+        }
+    }
+
+    /// Submits a dossier online. The same idempotency key returns the dossier it created.
+    /// Returns the dossier and whether it was created now.
+    pub async fn submit(&self, who: &Principal, req: SubmitRequest) -> Result<(Dossier, bool)> {
+        if let Some(existing) = self.by_idempotency(who, req.idempotency_key.as_deref()).await? {
+            return Ok((existing, false));
+        }
+        let p = self.catalog.get(&req.procedure_code).await?;
+        if p.retired {
+            return Err(Error::conflict("procedure_retired", "Thủ tục này đã bị bãi bỏ, không nhận hồ sơ mới."));
+        }
+        let agency = self.receiving_agency(&p, req.agency_code.as_deref()).await?;
+        let data = form::validate(&p.form_fields, &req.form)?;
+        let now = Utc::now();
+        let id = tinhso_core::new_id();
+        let tx = tinhso_audit::begin(&self.db).await?;
+        let code = next_code(&tx, &agency, now).await?;
+        let inserted = dossier::Entity::insert(dossier::ActiveModel {
+            id: Set(id),
+            code: Set(Some(code)),
+            procedure_code: Set(p.code.clone()),
+            agency_code: Set(agency.clone()),
+            current_unit_code: Set(agency),
+            applicant_id: Set(who.user_id),
+            applicant_name: Set(who.full_name.clone()),
+            channel: Set("online".into()),
+            state: Set(State::Submitted.as_str().into()),
+            resume_state: Set(None),
+            form_data: Set(serde_json::to_string(&data).map_err(Error::other)?),
+            assigned_to: Set(None),
+            step_index: Set(0),
+            submitted_at: Set(Some(now)),
+            received_at: Set(None),
+            due_at: Set(None),
+            remaining_days: Set(None),
+            finished_at: Set(None),
+            overdue: Set(false),
+            apologized: Set(false),
+            idempotency_key: Set(req.idempotency_key.clone()),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(&tx)
+        .await;
+        if let Err(e) = inserted {
+            drop(tx);
+            // A concurrent submission with the same key won the race: answer with its dossier.
+            if let Some(existing) = self.by_idempotency(who, req.idempotency_key.as_deref()).await? {
+                return Ok((existing, false));
+            }
+            return Err(db_error(e));
+        }
+        add_event(&tx, id, &who.actor(), "submit", None, State::Submitted, "").await?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((self.get(who, id).await?, true))
+    }
+
+    async fn by_idempotency(&self, who: &Principal, key: Option<&str>) -> Result<Option<Dossier>> {
+        let Some(key) = key else { return Ok(None) };
+        let row = dossier::Entity::find()
+            .filter(dossier::Column::ApplicantId.eq(who.user_id))
+            .filter(dossier::Column::IdempotencyKey.eq(key))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?;
+        Ok(row.map(Dossier::from_row))
+    }
+
+    async fn load(&self, who: &Principal, id: uuid::Uuid) -> Result<dossier::Model> {
+        let d = dossier::Entity::find_by_id(id).one(&self.db).await.map_err(db_error)?;
+        // A dossier the person may not see answers as if it did not exist.
+        d.filter(|d| may_see(who, d)).ok_or_else(|| Error::not_found("hồ sơ"))
+    }
+
+    pub async fn get(&self, who: &Principal, id: uuid::Uuid) -> Result<Dossier> {
+        self.load(who, id).await.map(Dossier::from_row)
+    }
+
+    pub async fn timeline(&self, who: &Principal, id: uuid::Uuid) -> Result<Vec<TimelineEntry>> {
+        self.load(who, id).await?;
+        let events = event::Entity::find().filter(event::Column::DossierId.eq(id)).order_by_asc(event::Column::At).all(&self.db).await.map_err(db_error)?;
+        Ok(events.into_iter().map(TimelineEntry::from).collect())
+    }
+
+    /// Applies one action of the one-stop flow.
+    pub async fn act(&self, who: &Principal, id: uuid::Uuid, req: ActRequest) -> Result<Dossier> {
+        let d = self.load(who, id).await?;
+        if d.version != req.version {
+            return Err(Error::conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Hãy tải lại trước khi thao tác."));
+        }
+        let from = State::parse(&d.state).ok_or_else(|| Error::other("unknown state"))?;
+        let resume = d.resume_state.as_deref().and_then(State::parse);
+        let (to, actor) = machine::next(from, req.action, resume)?;
+        let allowed = match actor {
+            Actor::Applicant => who.user_id == d.applicant_id,
+            // The result goes back at the desk that received the dossier, wherever it ended.
+            Actor::Staff(roles) if req.action == machine::Action::ReturnResult => acts_for(who, roles, &d.agency_code),
+            Actor::Staff(roles) => acts_for(who, roles, &d.current_unit_code),
+        };
+        if !allowed {
+            return Err(Error::Forbidden);
+        }
+        let note = tinhso_core::text::nfc(&req.note);
+        if req.action.needs_reason() && note.is_empty() {
+            return Err(Error::invalid("reason_required", "Lý do", "cần ghi rõ lý do bằng văn bản."));
+        }
+        let procedure = self.catalog.get(&d.procedure_code).await?;
+        let now = Utc::now();
+        let mut m: dossier::ActiveModel = d.clone().into();
+        crate::rules::apply(self, who, &mut m, &d, &procedure, req.action, req.assignee, now).await?;
+        m.state = Set(to.as_str().into());
+        m.version = Set(d.version + 1);
+        m.updated_at = Set(now);
+        self.save(who, d, m, req.action.as_str(), from, to, &note).await
+    }
+
+    /// Records the apology letter with a new appointment for a late dossier.
+    pub async fn apologize(&self, who: &Principal, id: uuid::Uuid, req: ApologyRequest) -> Result<Dossier> {
+        let d = self.load(who, id).await?;
+        let from = State::parse(&d.state).ok_or_else(|| Error::other("unknown state"))?;
+        if !acts_for(who, &[Role::OneStopOfficer, Role::Approver], &d.current_unit_code) {
+            return Err(Error::Forbidden);
+        }
+        if d.version != req.version {
+            return Err(Error::conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Hãy tải lại trước khi thao tác."));
+        }
+        let now = Utc::now();
+        if from.is_final() || d.due_at.is_none_or(|due| due >= now) {
+            return Err(Error::conflict("not_late", "Chỉ lập phiếu xin lỗi cho hồ sơ đã quá hạn và chưa kết thúc."));
+        }
+        let reason = tinhso_core::text::nfc(&req.reason);
+        if reason.is_empty() || req.new_due_at <= now {
+            return Err(Error::invalid("invalid_apology", "Phiếu xin lỗi", "cần lý do và ngày hẹn mới sau thời điểm hiện tại."));
+        }
+        let mut m: dossier::ActiveModel = d.clone().into();
+        m.apologized = Set(true);
+        m.due_at = Set(Some(req.new_due_at));
+        m.version = Set(d.version + 1);
+        m.updated_at = Set(now);
+        let note = format!("{reason} Hẹn trả kết quả mới: {}.", req.new_due_at.with_timezone(&tinhso_core::calendar::vietnam()).format("%H:%M ngày %d/%m/%Y"));
+        self.save(who, d, m, "apologize", from, from, &note).await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn save(&self, who: &Principal, d: dossier::Model, m: dossier::ActiveModel, action: &str, from: State, to: State, note: &str) -> Result<Dossier> {
+        let tx = tinhso_audit::begin(&self.db).await?;
+        let res = dossier::Entity::update_many()
+            .set(m)
+            .filter(dossier::Column::Id.eq(d.id))
+            .filter(dossier::Column::Version.eq(d.version))
+            .exec(&tx)
+            .await
+            .map_err(db_error)?;
+        if res.rows_affected == 0 {
+            return Err(Error::conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Hãy tải lại trước khi thao tác."));
+        }
+        add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
+        tx.commit().await.map_err(db_error)?;
+        self.get(who, d.id).await
+    }
+
+    pub(crate) fn calendar(&self) -> &WorkingCalendar {
+        self.calendar
+    }
+
+    /// Flags dossiers whose due time has passed while their clock runs; returns how many.
+    pub async fn flag_overdue(&self, now: DateTime<Utc>) -> Result<u64> {
+        let running: Vec<&str> = State::ALL.iter().filter(|s| !s.clock_stopped()).map(|s| s.as_str()).collect();
+        let late = dossier::Entity::find()
+            .filter(dossier::Column::Overdue.eq(false))
+            .filter(dossier::Column::DueAt.lt(now))
+            .filter(dossier::Column::State.is_in(running))
+            .all(&self.db)
+            .await
+            .map_err(db_error)?;
+        let mut flagged = 0;
+        for d in late {
+            let tx = tinhso_audit::begin(&self.db).await?;
+            let res = dossier::Entity::update_many()
+                .col_expr(dossier::Column::Overdue, true.into())
+                .filter(dossier::Column::Id.eq(d.id))
+                .filter(dossier::Column::Overdue.eq(false))
+                .exec(&tx)
+                .await
+                .map_err(db_error)?;
+            if res.rows_affected == 1 {
+                let state = State::parse(&d.state).unwrap_or(State::Received);
+                add_event(&tx, d.id, "system:overdue-job", "overdue", Some(state), state, "Hồ sơ đã quá hạn giải quyết.").await?;
+                flagged += 1;
+            }
+            tx.commit().await.map_err(db_error)?;
+        }
+        Ok(flagged)
+    }
+}
