@@ -6,13 +6,15 @@ mod m001_identity_audit;
 pub use m001_identity_audit::GENESIS;
 mod m002_catalog;
 mod m003_dossier;
+mod m004_results;
+mod m005_payments;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration)]
+        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration), Box::new(m004_results::Migration), Box::new(m005_payments::Migration)]
     }
 }
 

@@ -20,6 +20,15 @@ pub struct Config {
     pub log_format: String,
     /// Mark the session cookie `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach the platform at, printed in results' QR codes.
+    pub public_url: String,
+    /// The payment gateway: terminal code, shared secret and payment page. The defaults
+    /// point at the sandbox gateway `tinhso sandbox payment` runs.
+    pub payment_tmn_code: String,
+    pub payment_secret: String,
+    pub payment_gateway_url: String,
+    /// Where `tinhso sandbox payment` listens.
+    pub payment_sandbox_listen: String,
 }
 
 impl Default for Config {
@@ -32,6 +41,11 @@ impl Default for Config {
             request_timeout_secs: 30,
             log_format: "json".into(),
             secure_cookies: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            payment_tmn_code: "TINHSO01".into(),
+            payment_secret: "sandbox-secret-not-for-production".into(),
+            payment_gateway_url: "http://127.0.0.1:8091/paymentv2/vpcpay.html".into(),
+            payment_sandbox_listen: "127.0.0.1:8091".into(),
         }
     }
 }
@@ -45,6 +59,22 @@ impl Config {
         }
         let cfg: Config = fig.merge(Env::prefixed("TINHSO__").split("__")).extract()?;
         Ok(cfg)
+    }
+
+    /// The payment gateway as the dossier module calls it.
+    pub fn merchant(&self) -> tinhso_payment::Merchant {
+        tinhso_payment::Merchant { tmn_code: self.payment_tmn_code.clone(), secret: self.payment_secret.clone(), pay_url: self.payment_gateway_url.clone() }
+    }
+
+    /// The sandbox gateway, with this platform registered as its merchant.
+    pub fn payment_sandbox(&self) -> tinhso_payment::SandboxConfig {
+        let ipn = format!("{}/api/thanh-toan/ipn", self.public_url.trim_end_matches('/'));
+        tinhso_payment::SandboxConfig::single(self.payment_tmn_code.clone(), self.payment_secret.clone(), ipn)
+    }
+
+    /// Where uploaded files and results are kept (content-addressed).
+    pub fn blob_dir(&self) -> std::path::PathBuf {
+        std::path::Path::new(&self.data_dir).join("blobs")
     }
 
     pub fn database_url(&self) -> String {
@@ -79,6 +109,10 @@ impl std::fmt::Debug for Config {
             .field("request_timeout_secs", &self.request_timeout_secs)
             .field("log_format", &self.log_format)
             .field("secure_cookies", &self.secure_cookies)
+            .field("public_url", &self.public_url)
+            .field("payment_tmn_code", &self.payment_tmn_code)
+            .field("payment_secret", &"***")
+            .field("payment_gateway_url", &self.payment_gateway_url)
             .finish()
     }
 }

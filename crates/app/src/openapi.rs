@@ -26,6 +26,13 @@ use utoipa::OpenApi;
         tinhso_dossier::http::timeline,
         tinhso_dossier::http::act,
         tinhso_dossier::http::apologize,
+        tinhso_dossier::http::receipt,
+        tinhso_dossier::http::result,
+        tinhso_dossier::http::rate,
+        tinhso_dossier::http::check_code,
+        tinhso_dossier::http::check_file,
+        tinhso_dossier::http::start_payment,
+        tinhso_dossier::http::payment_ipn,
     ),
     tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"))
 )]

@@ -42,6 +42,10 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
             Err(e) => return Err(e),
         }
     }
+    // The demo certificate authority and a signing certificate for every unit.
+    for unit in org_units::list(db).await? {
+        tinhso_signing::keystore::for_unit(db, &unit.code, &unit.name).await?;
+    }
     let rows = tinhso_catalog::import::parse_json(tinhso_catalog::DEMO_PROCEDURES.as_bytes())?;
     let existing = catalog.index().len();
     let procedures_created = if existing == 0 { catalog.import("system:seed-demo", rows, false).await?.created } else { 0 };

@@ -9,7 +9,7 @@ use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use tinhso_catalog::Catalog;
 use tower_http::compression::CompressionLayer;
@@ -70,6 +70,8 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     Router::new()
         .merge(tinhso_catalog::http::router())
         .merge(tinhso_dossier::http::router())
+        .merge(tinhso_dossier::verify::router())
+        .merge(tinhso_dossier::pages::router())
         .merge(account::api_router())
         .merge(admin::api_router())
         .merge(crate::org_units::api_router())
@@ -99,7 +101,9 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 /// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let catalog = Catalog::open(db.clone()).await?;
-    let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone());
+    let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir())?;
+    let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
+    let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
     let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, metrics: metrics_handle() };
     spawn_background_jobs(&state);
     let app = build_router(state, config);

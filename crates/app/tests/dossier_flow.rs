@@ -129,6 +129,7 @@ async fn a_dossier_travels_through_two_agencies_to_its_result() {
     let d = ok(desk.act(&app, &d, "return_result", json!({})).await, "return result at the receiving desk");
     assert_eq!(d["state"], "result_returned");
     assert!(d["finished_at"].is_string());
+    check_documents(&app, &citizen, &stranger, &d).await;
 
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{}/timeline", d["id"].as_str().unwrap())).await;
     let actions: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
@@ -178,7 +179,9 @@ async fn a_late_result_needs_an_apology_with_a_new_appointment() {
         .exec(&app.db)
         .await
         .unwrap();
-    let dossiers = tinhso_dossier::Dossiers::new(app.db.clone(), tinhso_catalog::Catalog::open(app.db.clone()).await.unwrap());
+    let catalog = tinhso_catalog::Catalog::open(app.db.clone()).await.unwrap();
+    let settings = tinhso_dossier::service::Settings { blobs: app.blobs.clone(), public_url: app.base.clone(), payments: std::sync::Arc::new(tinhso_app::Config::default().merchant()) };
+    let dossiers = tinhso_dossier::Dossiers::new(app.db.clone(), catalog, settings);
     assert_eq!(dossiers.flag_overdue(chrono::Utc::now()).await.unwrap(), 1);
     let d = citizen.get(&app, &format!("/api/v1/dossiers/{id}")).await.1;
     assert_eq!(d["overdue"], true);
@@ -219,4 +222,109 @@ async fn concurrent_submissions_get_unique_gap_free_codes() {
     }
     seqs.sort();
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
+}
+
+async fn bytes(p: &Person, app: &TestApp, path: &str) -> (u16, Vec<u8>) {
+    let r = p.client.get(app.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+/// The receipt, the signed result and its public verification, and the one rating.
+async fn check_documents(app: &TestApp, citizen: &Person, stranger: &Person, d: &Value) {
+    let id = d["id"].as_str().unwrap();
+    let (status, receipt) = bytes(citizen, app, &format!("/api/v1/dossiers/{id}/receipt.pdf")).await;
+    assert_eq!(status, 200);
+    assert!(receipt.starts_with(b"%PDF"));
+    let (status, pdf) = bytes(citizen, app, &format!("/api/v1/dossiers/{id}/result.pdf")).await;
+    assert_eq!(status, 200);
+    let v = tinhso_signing::verify_pdf(&pdf).unwrap();
+    assert!(v.is_valid(), "{v:?}");
+    assert_eq!(v.signer_cn, "Công an tỉnh", "signed by the agency that approved it");
+    assert_eq!(bytes(stranger, app, &format!("/api/v1/dossiers/{id}/result.pdf")).await.0, 404);
+
+    let anyone = common::client();
+    let r = anyone.post(app.url("/api/v1/results/verify")).header("content-type", "application/pdf").body(pdf.clone()).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let check: Value = r.json().await.unwrap();
+    assert_eq!((check["file_matches"].as_bool(), check["dossier_code"].as_str()), (Some(true), d["code"].as_str()));
+    assert!(check.get("applicant_name").is_none(), "no personal data in the public check");
+    let code = check["verification_code"].as_str().unwrap();
+    let by_code: Value = anyone.get(app.url(&format!("/api/v1/results/{code}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(by_code["issuer"], "Công an tỉnh");
+    let mut forged = pdf.clone();
+    let at = forged.len() / 3;
+    forged[at] ^= 0x01;
+    let r = anyone.post(app.url("/api/v1/results/verify")).header("content-type", "application/pdf").body(forged).send().await.unwrap();
+    assert_eq!(r.status(), 422, "a changed file is not the result");
+
+    assert_eq!(citizen.post(app, &format!("/api/v1/dossiers/{id}/rating"), json!({"score": 7})).await.0, 422);
+    assert_eq!(citizen.post(app, &format!("/api/v1/dossiers/{id}/rating"), json!({"score": 5, "comment": "Nhanh, gọn"})).await.0, 204);
+    let (status, body) = citizen.post(app, &format!("/api/v1/dossiers/{id}/rating"), json!({"score": 1})).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_rated")));
+}
+
+#[tokio::test]
+async fn the_fee_is_paid_through_the_gateway_before_the_result() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let steward = person(&app, "dulieu.khcn").await;
+    let mut paid_procedure = submission("p1");
+    paid_procedure["procedure_code"] = json!("2.999101");
+    let procedure = json!({
+        "code": "2.999101", "name": "Thủ tục thử nghiệm có lệ phí", "field": "Lý lịch tư pháp", "level": "province",
+        "agencies": ["Sở Tư pháp"], "processing_days": 2, "fees": [{"case": "Lệ phí", "amount_vnd": 200000}], "fee_timing": "before_result",
+        "documents": [{"name": "Tờ khai", "form": "original", "count": 1}], "service_level": "full_online", "target_groups": ["citizen"],
+        "form_fields": [{"name": "purpose", "label": "Mục đích sử dụng", "kind": "text", "required": true}]
+    });
+    assert_eq!(steward.post(&app, "/api/v1/procedures", procedure).await.0, 201);
+    let citizen = person(&app, "051095000123").await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let lead = person(&app, "pheduyet.tuphap").await;
+    let officer = person(&app, "chuyenvien.tuphap").await;
+    let (_, d) = citizen.post(&app, "/api/v1/dossiers", paid_procedure).await;
+    assert_eq!((d["fee_vnd"].as_i64(), d["payment_status"].as_str()), (Some(200_000), Some("pending")));
+    let id = d["id"].as_str().unwrap().to_owned();
+    let d = ok(desk.act(&app, &d, "receive", json!({})).await, "receive");
+    let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
+    let d = ok(officer.act(&app, &d, "record_step", json!({})).await, "step");
+    let d = ok(officer.act(&app, &d, "submit_for_approval", json!({})).await, "to approval");
+    let d = ok(lead.act(&app, &d, "approve", json!({})).await, "approve");
+    assert_eq!(desk.act(&app, &d, "return_result", json!({})).await.1["error"]["code"], "payment_required");
+
+    let pay = |outcome: &'static str| {
+        let (citizen, app) = (&citizen, &app);
+        let id = id.clone();
+        async move {
+            let (status, start) = citizen.post(app, &format!("/api/v1/dossiers/{id}/payment"), json!({})).await;
+            assert_eq!(status, 200, "{start}");
+            assert_eq!(start["amount_vnd"], 200_000);
+            let r = reqwest::Client::new().post(format!("{}/sandbox/pay", app.gateway)).json(&json!({"payment_url": start["payment_url"], "outcome": outcome})).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    pay("cancel").await;
+    assert_eq!(citizen.get(&app, &format!("/api/v1/dossiers/{id}")).await.1["payment_status"], "failed");
+    let paid = pay("success").await;
+    assert_eq!(citizen.get(&app, &format!("/api/v1/dossiers/{id}")).await.1["payment_status"], "paid");
+
+    // The browser's return carries the same signed parameters: it only redirects.
+    let return_url = paid["return_url"].as_str().unwrap();
+    let r = citizen.client.get(return_url).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("/ho-so/{id}?thanh_toan=paid").as_str());
+    let query = return_url.split_once('?').unwrap().1;
+    let replay: Value = reqwest::get(app.url(&format!("/api/thanh-toan/ipn?{query}"))).await.unwrap().json().await.unwrap();
+    assert_eq!(replay["RspCode"], "02", "a repeated callback changes nothing");
+    let forged = query.replace("vnp_Amount=20000000", "vnp_Amount=100");
+    assert_ne!(forged, query);
+    let r = reqwest::get(app.url(&format!("/api/thanh-toan/ipn?{forged}"))).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["RspCode"], "97");
+
+    let d = citizen.get(&app, &format!("/api/v1/dossiers/{id}")).await.1;
+    let d = ok(desk.act(&app, &d, "return_result", json!({})).await, "return result once paid");
+    assert_eq!(d["state"], "result_returned");
+    let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
+    assert_eq!(timeline.as_array().unwrap().iter().filter(|e| e["action"] == "payment").count(), 2, "one event per attempt's outcome");
 }

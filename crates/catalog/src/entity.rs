@@ -24,6 +24,7 @@ pub struct Model {
     pub aliases: String,
     pub demo_fields: String,
     pub form_fields: String,
+    pub fee_timing: String,
     pub source: String,
     pub retired: bool,
     pub version: i32,

@@ -63,6 +63,12 @@ pub struct FormField {
     pub options: Vec<String>,
 }
 
+fn default_fee_timing() -> String {
+    "before_result".into()
+}
+
+pub const FEE_TIMINGS: [&str; 2] = ["before_receipt", "before_result"];
+
 pub const FORM_FIELD_KINDS: [&str; 6] = ["text", "date", "number", "personal_id", "phone", "select"];
 
 /// A procedure as stored and as the API shows it. `agencies` holds org-unit codes; a
@@ -92,6 +98,9 @@ pub struct Procedure {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub life_events: Vec<String>,
+    /// When the fee is charged: before_receipt | before_result.
+    #[serde(default = "default_fee_timing")]
+    pub fee_timing: String,
     /// The application form beyond the applicant's contact details.
     #[serde(default)]
     pub form_fields: Vec<FormField>,
@@ -190,6 +199,7 @@ impl Procedure {
                 return Err(Error::invalid("invalid_form_field", "Biểu mẫu", format!("trường '{}' cần tên duy nhất (chữ thường, số, _), nhãn, và lựa chọn nếu là danh sách.", f.name)));
             }
         }
+        one_of("invalid_fee_timing", "Thời điểm thu phí", &self.fee_timing, &FEE_TIMINGS)?;
         for e in &self.life_events {
             one_of("invalid_life_event", "Sự kiện", e, &LIFE_EVENTS)?;
         }
@@ -199,6 +209,12 @@ impl Procedure {
     /// True when the person can complete the procedure without visiting an office.
     pub fn fully_online(&self) -> bool {
         self.service_level == "full_online"
+    }
+
+    /// The fee charged online: the first case with an amount (a procedure with several cases
+    /// lists the usual one first).
+    pub fn fee_due(&self) -> i64 {
+        self.fees.iter().map(|f| f.amount_vnd).find(|a| *a > 0).unwrap_or(0)
     }
 }
 

@@ -27,6 +27,9 @@ pub mod dossier {
         pub overdue: bool,
         pub apologized: bool,
         pub idempotency_key: Option<String>,
+        pub fee_vnd: i64,
+        /// none | pending | paid | failed
+        pub payment_status: String,
         pub version: i32,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,

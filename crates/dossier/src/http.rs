@@ -3,8 +3,11 @@
 use crate::Dossiers;
 use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
 use crate::queue::{DossierPage, QueueParams};
-use axum::extract::{FromRef, Path, Query, State};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, FromRef, Path, Query, RawQuery, State};
+use crate::payments::PaymentStart;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use crate::outputs::{RatingRequest, ResultCheck};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
@@ -25,6 +28,76 @@ where
         .route("/api/v1/dossiers/{id}/timeline", get(timeline))
         .route("/api/v1/dossiers/{id}/actions", post(act))
         .route("/api/v1/dossiers/{id}/apology", post(apologize))
+        .route("/api/v1/dossiers/{id}/receipt.pdf", get(receipt))
+        .route("/api/v1/dossiers/{id}/result.pdf", get(result))
+        .route("/api/v1/dossiers/{id}/rating", post(rate))
+        .route("/api/v1/results/{code}", get(check_code))
+        .route("/api/v1/results/verify", post(check_file))
+        .route("/api/v1/dossiers/{id}/payment", post(start_payment))
+        .route("/api/thanh-toan/ipn", get(payment_ipn))
+        .route("/thanh-toan/ket-qua", get(payment_return))
+}
+
+/// Start paying the dossier's fee: answers the gateway URL to send the payer to.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/payment", tag = "dossier", params(("id" = String, Path)),
+    responses((status = 200, body = PaymentStart), (status = 409, description = "nothing_to_pay")))]
+pub async fn start_payment(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, Path(id): Path<uuid::Uuid>) -> Result<Json<PaymentStart>, ApiError> {
+    Ok(Json(svc.start_payment(&who, id, &addr.ip().to_string()).await?))
+}
+
+/// The payment gateway's signed server-to-server callback (IPN). A forged or tampered
+/// callback answers 4xx with RspCode 97 and changes nothing.
+#[utoipa::path(get, path = "/api/thanh-toan/ipn", tag = "dossier", responses((status = 200, description = "RspCode 00 or 02"), (status = 422, description = "RspCode 97: invalid signature")))]
+pub async fn payment_ipn(State(svc): State<Arc<Dossiers>>, RawQuery(query): RawQuery) -> Response {
+    let reply = svc.payment_callback(query.as_deref().unwrap_or_default()).await;
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(reply)).into_response()
+}
+
+/// Where the payer's browser lands after the gateway: back to the dossier page.
+pub async fn payment_return(State(svc): State<Arc<Dossiers>>, RawQuery(query): RawQuery) -> Result<Response, tinhso_web::PageError> {
+    let (id, status) = svc.payment_return(query.as_deref().unwrap_or_default()).await?;
+    Ok(axum::response::Redirect::to(&format!("/ho-so/{id}?thanh_toan={}", status.as_str())).into_response())
+}
+
+fn pdf(bytes: Vec<u8>, name: &str) -> Response {
+    let disposition = format!("inline; filename=\"{name}\"");
+    ([(header::CONTENT_TYPE, "application/pdf".to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+}
+
+/// The receipt with the appointment date (PDF).
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/receipt.pdf", tag = "dossier", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 409, description = "not_received")))]
+pub async fn receipt(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, Path(id): Path<uuid::Uuid>) -> Result<Response, ApiError> {
+    Ok(pdf(svc.receipt_pdf(&who, id).await?, "giay-hen.pdf"))
+}
+
+/// The electronic result, signed by the issuing agency (PDF, PAdES).
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/result.pdf", tag = "dossier", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf"), (status = 404, description = "not_found")))]
+pub async fn result(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, Path(id): Path<uuid::Uuid>) -> Result<Response, ApiError> {
+    Ok(pdf(svc.result_pdf(&who, id).await?, "ket-qua.pdf"))
+}
+
+/// Rate the service once, after the result was returned.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/rating", tag = "dossier", request_body = RatingRequest, params(("id" = String, Path)),
+    responses((status = 204), (status = 409, description = "already_rated, not_finished")))]
+pub async fn rate(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, Path(id): Path<uuid::Uuid>, ApiJson(req): ApiJson<RatingRequest>) -> Result<StatusCode, ApiError> {
+    svc.rate(&who, id, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Public: what a verification code stands for (no personal data).
+#[utoipa::path(get, path = "/api/v1/results/{code}", tag = "dossier", params(("code" = String, Path)), responses((status = 200, body = ResultCheck), (status = 404, description = "not_found")))]
+pub async fn check_code(State(svc): State<Arc<Dossiers>>, Path(code): Path<String>) -> Result<Json<ResultCheck>, ApiError> {
+    Ok(Json(svc.verify_code(&code).await?))
+}
+
+/// Public: check a result file (the PDF as the body).
+#[utoipa::path(post, path = "/api/v1/results/verify", tag = "dossier", request_body(content = Vec<u8>, content_type = "application/pdf"),
+    responses((status = 200, body = ResultCheck), (status = 422, description = "not_signed, unknown_result")))]
+pub async fn check_file(State(svc): State<Arc<Dossiers>>, body: axum::body::Bytes) -> Result<Json<ResultCheck>, ApiError> {
+    Ok(Json(svc.verify_file(&body).await?))
 }
 
 /// Submit a dossier online. The same `idempotency_key` answers 200 with the dossier it made.

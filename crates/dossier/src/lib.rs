@@ -6,8 +6,13 @@ pub mod form;
 pub mod http;
 pub mod machine;
 pub mod model;
+pub mod outputs;
+pub mod payments;
+pub mod pages;
 pub mod queue;
+pub mod results;
 mod rules;
+pub mod verify;
 pub mod service;
 
 pub use model::Dossier;

@@ -31,6 +31,10 @@ pub struct Dossier {
     pub finished_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub apologized: bool,
+    /// The fee to pay online (VND), 0 when free.
+    pub fee_vnd: i64,
+    /// none | pending | paid | failed
+    pub payment_status: String,
     /// Send it back with the next action: a stale version is refused.
     pub version: i32,
 }
@@ -57,6 +61,8 @@ impl Dossier {
             finished_at: m.finished_at,
             overdue: m.overdue,
             apologized: m.apologized,
+            fee_vnd: m.fee_vnd,
+            payment_status: m.payment_status,
             version: m.version,
         }
     }

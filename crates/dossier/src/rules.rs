@@ -30,6 +30,13 @@ pub(crate) async fn apply(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let cal = svc.calendar();
+    let unpaid = d.fee_vnd > 0 && d.payment_status != "paid";
+    let payment_required = || Error::conflict("payment_required", "Hồ sơ chưa được thanh toán phí, lệ phí theo quy định của thủ tục.");
+    match action {
+        Action::Receive if unpaid && p.fee_timing == "before_receipt" => return Err(payment_required()),
+        Action::ReturnResult if unpaid && p.fee_timing == "before_result" => return Err(payment_required()),
+        _ => {}
+    }
     match action {
         Action::Receive => {
             m.received_at = Set(Some(now));

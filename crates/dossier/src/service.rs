@@ -12,13 +12,25 @@ use std::sync::Arc;
 use tinhso_audit::Entry;
 use tinhso_catalog::{Catalog, Procedure};
 use tinhso_core::{Error, Result, calendar::WorkingCalendar, roles::Role};
-use tinhso_db::db_error;
+use tinhso_db::{blobs::BlobStore, db_error};
 use tinhso_identity::Principal;
+use tinhso_payment::PaymentProvider;
 
 pub struct Dossiers {
     pub(crate) db: DatabaseConnection,
-    catalog: Arc<Catalog>,
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) blobs: BlobStore,
+    /// The platform's public address, printed in results' QR codes.
+    pub(crate) public_url: String,
+    pub(crate) payments: Arc<dyn PaymentProvider>,
     calendar: &'static WorkingCalendar,
+}
+
+/// What the dossier service needs from the platform besides the database and the catalogue.
+pub struct Settings {
+    pub blobs: BlobStore,
+    pub public_url: String,
+    pub payments: Arc<dyn PaymentProvider>,
 }
 
 /// Whether `who` holds one of `roles` in the org unit `unit`.
@@ -32,7 +44,7 @@ pub fn may_see(who: &Principal, d: &dossier::Model) -> bool {
         || who.roles.iter().any(|g| g.role.is_staff() && matches!(g.org_unit_code.as_deref(), Some(u) if u == d.current_unit_code || u == d.agency_code))
 }
 
-async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &str, action: &str, from: Option<State>, to: State, note: &str) -> Result<()> {
+pub(crate) async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &str, action: &str, from: Option<State>, to: State, note: &str) -> Result<()> {
     event::Entity::insert(event::ActiveModel {
         id: Set(tinhso_core::new_id()),
         dossier_id: Set(d),
@@ -51,8 +63,8 @@ async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &str, action:
 }
 
 impl Dossiers {
-    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>) -> Arc<Dossiers> {
-        Arc::new(Dossiers { db, catalog, calendar: WorkingCalendar::builtin() })
+    pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>, s: Settings) -> Arc<Dossiers> {
+        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin() })
     }
 
     async fn receiving_agency(&self, p: &Procedure, asked: Option<&str>) -> Result<String> {
@@ -109,6 +121,8 @@ impl Dossiers {
             overdue: Set(false),
             apologized: Set(false),
             idempotency_key: Set(req.idempotency_key.clone()),
+            fee_vnd: Set(p.fee_due()),
+            payment_status: Set(if p.fee_due() > 0 { "pending" } else { "none" }.into()),
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
@@ -139,7 +153,7 @@ impl Dossiers {
         Ok(row.map(Dossier::from_row))
     }
 
-    async fn load(&self, who: &Principal, id: uuid::Uuid) -> Result<dossier::Model> {
+    pub(crate) async fn load(&self, who: &Principal, id: uuid::Uuid) -> Result<dossier::Model> {
         let d = dossier::Entity::find_by_id(id).one(&self.db).await.map_err(db_error)?;
         // A dossier the person may not see answers as if it did not exist.
         d.filter(|d| may_see(who, d)).ok_or_else(|| Error::not_found("hồ sơ"))
@@ -181,10 +195,17 @@ impl Dossiers {
         let now = Utc::now();
         let mut m: dossier::ActiveModel = d.clone().into();
         crate::rules::apply(self, who, &mut m, &d, &procedure, req.action, req.assignee, now).await?;
+        // Approval signs the result before the transaction: the PDF is stored by its hash, so a
+        // rolled-back approval leaves at most an unreferenced file.
+        let result = if req.action == machine::Action::Approve {
+            Some(crate::results::issue(&self.db, &self.blobs, &self.public_url, &d, &procedure, now).await?)
+        } else {
+            None
+        };
         m.state = Set(to.as_str().into());
         m.version = Set(d.version + 1);
         m.updated_at = Set(now);
-        self.save(who, d, m, req.action.as_str(), from, to, &note).await
+        self.save(who, d, m, req.action.as_str(), from, to, &note, result).await
     }
 
     /// Records the apology letter with a new appointment for a late dossier.
@@ -211,11 +232,11 @@ impl Dossiers {
         m.version = Set(d.version + 1);
         m.updated_at = Set(now);
         let note = format!("{reason} Hẹn trả kết quả mới: {}.", req.new_due_at.with_timezone(&tinhso_core::calendar::vietnam()).format("%H:%M ngày %d/%m/%Y"));
-        self.save(who, d, m, "apologize", from, from, &note).await
+        self.save(who, d, m, "apologize", from, from, &note, None).await
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn save(&self, who: &Principal, d: dossier::Model, m: dossier::ActiveModel, action: &str, from: State, to: State, note: &str) -> Result<Dossier> {
+    async fn save(&self, who: &Principal, d: dossier::Model, m: dossier::ActiveModel, action: &str, from: State, to: State, note: &str, result: Option<crate::results::NewResult>) -> Result<Dossier> {
         let tx = tinhso_audit::begin(&self.db).await?;
         let res = dossier::Entity::update_many()
             .set(m)
@@ -226,6 +247,9 @@ impl Dossiers {
             .map_err(db_error)?;
         if res.rows_affected == 0 {
             return Err(Error::conflict("version_conflict", "Hồ sơ vừa được người khác cập nhật. Hãy tải lại trước khi thao tác."));
+        }
+        if let Some(r) = &result {
+            crate::results::record(&tx, d.id, r).await?;
         }
         add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
         tx.commit().await.map_err(db_error)?;

@@ -2,9 +2,10 @@
 //! PDF rendering with an embedded Vietnamese font, and PAdES signing and verification of
 //! those PDFs so that standard tools (Adobe Reader, poppler's `pdfsig`) accept them.
 //!
-//! Everything here is pure computation on bytes: keys and certificates come in and go out as
-//! DER/PEM, and the caller stores them. No I/O, no database.
+//! The rendering and signing modules are pure computation on bytes; `keystore` keeps the
+//! demo CA's and the agencies' certificates and keys in the database.
 pub mod ca;
+pub mod keystore;
 mod keys;
 pub mod pades;
 pub mod pdf;

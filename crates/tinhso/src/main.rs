@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// Run a sandbox standing in for a national system out of reach (synthetic data only).
+    Sandbox {
+        #[command(subcommand)]
+        what: SandboxWhat,
+    },
     /// Write a generated catalogue of N procedures as JSON (for benchmarks).
     GenerateCatalogue {
         #[arg(long, default_value_t = 3000)]
@@ -56,6 +61,16 @@ enum ImportWhat {
     },
     /// Org units from CSV (code,name,kind,parent_code,demo,source).
     OrgUnits { file: String },
+}
+
+#[derive(Subcommand)]
+enum SandboxWhat {
+    /// The payment gateway sandbox (VNPay-style signed redirect and IPN), with this platform
+    /// registered as its merchant.
+    Payment {
+        #[arg(long)]
+        listen: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,9 +99,13 @@ async fn main() -> anyhow::Result<()> {
             }
             tracing::info!(config = ?config, "starting");
             let db = tinhso_db::open(&url).await?;
-            if demo {
+            // The demo brings its sandboxes up as separate processes, as real upstreams are.
+            let _sandbox = if demo {
                 seed(&db).await?;
-            }
+                Some(spawn_payment_sandbox(cli.config.as_deref())?)
+            } else {
+                None
+            };
             tinhso_app::serve(&config, db).await
         }
         Command::Migrate => {
@@ -110,12 +129,34 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Sandbox { what: SandboxWhat::Payment { listen } } => {
+            let listen = listen.unwrap_or_else(|| config.payment_sandbox_listen.clone());
+            println!("Cổng thanh toán THỬ NGHIỆM (sandbox) tại http://{listen}");
+            tinhso_payment::serve_sandbox(&listen, config.payment_sandbox()).await
+        }
         Command::GenerateCatalogue { count } => {
             let base: Vec<tinhso_catalog::Procedure> = serde_json::from_str(tinhso_catalog::DEMO_PROCEDURES)?;
             println!("{}", serde_json::to_string(&tinhso_catalog::generate::catalogue(&base, count))?);
             Ok(())
         }
     }
+}
+
+/// Starts `tinhso sandbox payment` beside the server; it stops with the server.
+struct ChildGuard(std::process::Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+    }
+}
+
+fn spawn_payment_sandbox(config_file: Option<&str>) -> anyhow::Result<ChildGuard> {
+    let mut cmd = std::process::Command::new(std::env::current_exe()?);
+    if let Some(file) = config_file {
+        cmd.args(["--config", file]);
+    }
+    Ok(ChildGuard(cmd.args(["sandbox", "payment"]).spawn()?))
 }
 
 async fn seed(db: &tinhso_db::Db) -> anyhow::Result<()> {

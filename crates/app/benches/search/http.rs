@@ -62,10 +62,14 @@ fn command(bin: &Path, dir: &Path) -> tokio::process::Command {
     c
 }
 
-/// Imports with the CLI, then starts `tinhso serve` on a free port; returns its address.
-pub async fn start_binary(bin: &Path, dir: &Path, procs: &[Procedure]) -> anyhow::Result<(String, tokio::process::Child)> {
+/// Generates the catalogue and imports it with the binary's own commands (so a binary built
+/// from other sources than the bench still reads its own format), then starts `tinhso serve`
+/// on a free port; returns its address.
+pub async fn start_binary(bin: &Path, dir: &Path, count: usize) -> anyhow::Result<(String, tokio::process::Child)> {
     std::fs::write(dir.join("org_units.csv"), tinhso_app::seed::ORG_UNITS_CSV)?;
-    std::fs::write(dir.join("procedures.json"), serde_json::to_vec(procs)?)?;
+    let out = command(bin, dir).args(["generate-catalogue", "--count", &count.to_string()]).output().await?;
+    anyhow::ensure!(out.status.success(), "tinhso generate-catalogue failed: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(dir.join("procedures.json"), out.stdout)?;
     for args in [["import", "org-units", "org_units.csv"], ["import", "procedures", "procedures.json"]] {
         let out = command(bin, dir).args(args).output().await?;
         anyhow::ensure!(out.status.success(), "tinhso {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));

@@ -102,6 +102,24 @@ fn in_process(procs: Vec<Procedure>, set: &QuerySet) -> Row {
     let search = |q: &str| index.search(q, &Filters::default(), 1, 20);
     let got: Vec<_> = set.queries.iter().map(|q| search(q).unwrap().hits.first().map(|p| p.code.clone())).collect();
     let relevant = set.score("SearchIndex::search", &got);
+    let mut slowest: Vec<(Duration, &String)> = set
+        .queries
+        .iter()
+        .map(|q| {
+            let mut runs: Vec<Duration> = (0..21)
+                .map(|_| {
+                    let t = Instant::now();
+                    search(q).unwrap();
+                    t.elapsed()
+                })
+                .collect();
+            runs.sort_unstable();
+            (runs[10], q)
+        })
+        .collect();
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    let shown: Vec<String> = slowest.iter().take(5).map(|(d, q)| format!("\"{q}\" {:.0} µs", d.as_secs_f64() * 1e6)).collect();
+    println!("    slowest queries (median of 21 runs): {}", shown.join(", "));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let seq = load::threads(1, SEQ, &set.queries, |q| search(q).is_ok());
     println!("    {}", seq.line());
@@ -130,7 +148,9 @@ async fn over_http(dir: &std::path::Path, procs: &[Procedure], set: &QuerySet, r
     }
     let dir = dir.join("bin");
     std::fs::create_dir_all(&dir).unwrap();
-    let (base, mut child) = http::start_binary(&bin, &dir, procs).await.unwrap();
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).map(chrono::DateTime::<chrono::Utc>::from).unwrap();
+    println!("  {} (built {})", bin.display(), built.format("%Y-%m-%d %H:%M UTC"));
+    let (base, mut child) = http::start_binary(&bin, &dir, procs.len()).await.unwrap();
     let pid = child.id().unwrap().to_string();
     let idle = load::rss_mib(&pid).unwrap_or_default();
     rows.push(bench_engine("HTTP, `tinhso serve` release binary", Arc::new(http::Api::new(base)), set).await);
@@ -195,7 +215,9 @@ fn main() {
     let procs = tinhso_catalog::generate::catalogue(&base, PROCEDURES);
     let set = QuerySet::load();
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!("search benchmark: {} procedures ({} demo + generated variants), {} queries, {cores} cores", procs.len(), base.len(), set.queries.len());
+    println!("load average before the run: {} (anything else busy on the machine skews every figure)", loadavg.split(' ').take(3).collect::<Vec<_>>().join(" "));
     let mut rows = vec![in_process(procs.clone(), &set)];
     let mut memory = Vec::new();
     let dir = std::env::temp_dir().join(format!("tinhso-bench-{}", uuid::Uuid::new_v4().simple()));

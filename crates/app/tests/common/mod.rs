@@ -9,15 +9,25 @@ pub struct TestApp {
     pub base: String,
     pub db: sea_orm::DatabaseConnection,
     pub client: reqwest::Client,
+    pub blobs: tinhso_db::blobs::BlobStore,
+    /// The payment sandbox this app pays through.
+    pub gateway: String,
 }
 
 pub async fn spawn_app() -> TestApp {
     let (db, _url) = tinhso_db::testing::fresh_db().await.unwrap();
     let catalog = tinhso_catalog::Catalog::open(db.clone()).await.unwrap();
     tinhso_app::seed::seed_demo(&db, &catalog).await.unwrap();
-    let config = Config { listen: "127.0.0.1:0".into(), log_format: "text".into(), ..Config::default() };
+    let data_dir = std::env::temp_dir().join(format!("tinhso-app-{}", uuid::Uuid::now_v7()));
+    // The payment sandbox calls the app back, so the app's port is chosen first.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut config = Config { listen: format!("127.0.0.1:{port}"), log_format: "text".into(), data_dir: data_dir.display().to_string(), public_url: format!("http://127.0.0.1:{port}"), ..Config::default() };
+    let mut sandbox = config.payment_sandbox();
+    sandbox.ipn_backoff_ms = 50;
+    let (gateway, _) = tinhso_payment::sandbox::spawn("127.0.0.1:0", sandbox).await.unwrap();
+    config.payment_gateway_url = format!("http://{gateway}/paymentv2/vpcpay.html");
     let (addr, _task) = tinhso_app::start(&config, db.clone()).await.unwrap();
-    TestApp { base: format!("http://{addr}"), db, client: client() }
+    TestApp { base: format!("http://{addr}"), db, client: client(), blobs: tinhso_db::blobs::BlobStore::local(config.blob_dir()).unwrap(), gateway: format!("http://{gateway}") }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).

@@ -1,0 +1,32 @@
+//! The people's pages for dossiers, server-rendered and usable without JavaScript: the
+//! application form, "my dossiers", a dossier with its timeline and the actions the viewer may
+//! take now, and the officer's work queue. Who may see or do what is decided by the service;
+//! these handlers only show its answers.
+mod apply;
+mod detail;
+mod lists;
+mod view;
+
+use crate::Dossiers;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+use tinhso_catalog::Catalog;
+
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Dossiers>: FromRef<S>,
+    Arc<Catalog>: FromRef<S>,
+    DatabaseConnection: FromRef<S>,
+{
+    Router::new()
+        .route("/nop-ho-so/{code}", get(apply::form_page).post(apply::submit))
+        .route("/ho-so-cua-toi", get(lists::mine))
+        .route("/can-bo/ho-so", get(lists::queue))
+        .route("/ho-so/{id}", get(detail::show))
+        .route("/ho-so/{id}/thao-tac", post(detail::act))
+        .route("/ho-so/{id}/xin-loi", post(detail::apologize))
+}
