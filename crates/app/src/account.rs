@@ -2,7 +2,7 @@
 //! pages (with CSRF-checked forms) and as JSON API.
 use crate::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -56,27 +56,38 @@ struct LoginPage {
     chrome: Chrome,
     error: String,
     login: String,
+    tiep: String,
 }
 
-async fn login_page(chrome: Chrome) -> Result<Html<String>, PageError> {
-    render(&LoginPage { chrome, error: String::new(), login: String::new() })
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ReturnTo {
+    tiep: String,
+}
+
+async fn login_page(chrome: Chrome, Query(r): Query<ReturnTo>) -> Result<Html<String>, PageError> {
+    let tiep = tinhso_web::safe_return(&r.tiep).unwrap_or_default().to_owned();
+    render(&LoginPage { chrome, error: String::new(), login: String::new(), tiep })
 }
 
 #[derive(Deserialize)]
 struct LoginForm {
     login: String,
     password: String,
+    #[serde(default)]
+    tiep: String,
 }
 
 async fn login_submit(State(s): State<AppState>, chrome: Chrome, session: Session, ConnectInfo(addr): ConnectInfo<SocketAddr>, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response, PageError> {
     match accounts::authenticate(&s.db, &form.login, &form.password, &addr.ip().to_string()).await {
         Ok(who) => {
             sign_in(&session, &who).await?;
-            Ok(Redirect::to("/tai-khoan").into_response())
+            Ok(Redirect::to(tinhso_web::safe_return(&form.tiep).unwrap_or("/tai-khoan")).into_response())
         }
         Err(e @ (Error::Invalid { .. } | Error::RateLimited)) => {
             let status = tinhso_web::error::status_of(&e);
-            let page = render(&LoginPage { chrome, error: e.public_message(), login: form.login })?;
+            let tiep = tinhso_web::safe_return(&form.tiep).unwrap_or_default().to_owned();
+            let page = render(&LoginPage { chrome, error: e.public_message(), login: form.login, tiep })?;
             Ok((status, page).into_response())
         }
         Err(e) => Err(e.into()),

@@ -196,7 +196,7 @@ async fn a_citizen_applies_and_the_one_stop_desk_receives_it() {
     assert_eq!(stranger.get("/ho-so/khong-phai-ma").await.status, 404);
 
     let anonymous = app.get("/ho-so-cua-toi").await;
-    assert_eq!(anonymous.headers()["location"], "/dang-nhap");
+    assert_eq!(anonymous.headers()["location"], "/dang-nhap?tiep=%2Fho-so-cua-toi", "sign in, then back here");
 }
 
 #[tokio::test]

@@ -77,7 +77,13 @@ async fn signing_in_and_out_through_the_forms() {
     let out = app.client.post(app.url("/dang-xuat")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
     assert_eq!(out.status(), 303);
     let after = app.get("/tai-khoan").await;
-    assert_eq!(after.headers()["location"], "/dang-nhap", "signed out: the account page asks to sign in");
+    assert_eq!(after.headers()["location"], "/dang-nhap?tiep=%2Ftai-khoan", "signed out: the account page asks to sign in");
+
+    // Signing in from there comes back to the page asked for, and never to another site.
+    let token = app.form_token("/dang-nhap?tiep=%2Fthu-tuc%2F1.001193").await;
+    let login = |tiep: &'static str| app.client.post(app.url("/dang-nhap")).form(&[("csrf_token", token.as_str()), ("login", "051095000123"), ("password", PASSWORD), ("tiep", tiep)]).send();
+    assert_eq!(login("/thu-tuc/1.001193").await.unwrap().headers()["location"], "/thu-tuc/1.001193");
+    assert_eq!(login("//evil.example/x").await.unwrap().headers()["location"], "/tai-khoan");
 }
 
 #[tokio::test]
@@ -115,5 +121,5 @@ async fn an_administrator_creates_staff_and_others_cannot() {
 
     // The page form does the same for a person.
     let page = app.client.get(app.url("/quan-tri/can-bo")).send().await.unwrap();
-    assert_eq!(page.headers()["location"], "/dang-nhap");
+    assert_eq!(page.headers()["location"], "/dang-nhap?tiep=%2Fquan-tri%2Fcan-bo");
 }

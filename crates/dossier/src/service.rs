@@ -253,7 +253,10 @@ impl Dossiers {
         }
         add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
         tx.commit().await.map_err(db_error)?;
-        self.get(who, d.id).await
+        // Read back without the visibility check: after a transfer the actor may no longer
+        // see the dossier, but they are owed the outcome of what they just did.
+        let row = dossier::Entity::find_by_id(d.id).one(&self.db).await.map_err(db_error)?.ok_or_else(|| Error::not_found("hồ sơ"))?;
+        Ok(Dossier::from_row(row))
     }
 
     pub(crate) fn calendar(&self) -> &WorkingCalendar {

@@ -12,8 +12,12 @@ pub const USER_KEY: &str = "user_id";
 
 /// API paths answer JSON errors, pages a page (or a redirect to sign in).
 fn reject(parts: &Parts, e: Error) -> Response {
-    if parts.uri.path().starts_with("/api/") {
+    let path = parts.uri.path();
+    if path.starts_with("/api/") {
         ApiError(e).into_response()
+    } else if matches!(e, Error::Unauthorized) && parts.method == axum::http::Method::GET {
+        // Back to this page after signing in (the path only: a query may hold what was typed).
+        axum::response::Redirect::to(&format!("/dang-nhap?tiep={}", crate::encode_path(path))).into_response()
     } else {
         PageError::from(e).into_response()
     }
