@@ -271,4 +271,15 @@ async fn a_late_dossier_goes_to_its_result_through_the_pages_with_an_apology() {
     for step in ["Tiếp nhận hồ sơ, hẹn ngày trả kết quả", "Phân công chuyên viên xử lý", "Đủ điều kiện trợ giúp pháp lý", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", "Trả kết quả"] {
         assert!(page.contains(step), "the timeline lacks {step}");
     }
+
+    // The signed result is one click away, and the service is rated once.
+    assert!(page.contains(&format!("/api/v1/dossiers/{id}/result.pdf")) && page.contains("/receipt.pdf"));
+    let pdf = citizen.client.get(app.url(&format!("/api/v1/dossiers/{id}/result.pdf"))).send().await.unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert!(tinhso_signing::verify_pdf(&pdf.bytes().await.unwrap()).unwrap().is_valid());
+    let token = field(&page, "csrf_token");
+    let r = citizen.post(&format!("{path}/danh-gia"), &[("csrf_token", &token), ("score", "5"), ("comment", "Nhanh")]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let page = citizen.page(&r.location).await;
+    assert!(page.contains("Cảm ơn bạn đã đánh giá") && !page.contains("Gửi đánh giá"), "rated once: the form is gone");
 }

@@ -96,6 +96,11 @@ impl Dossiers {
         }
     }
 
+    /// Whether the dossier was rated already.
+    pub async fn rated(&self, id: Uuid) -> Result<bool> {
+        Ok(rating::Entity::find_by_id(id).one(&self.db).await.map_err(db_error)?.is_some())
+    }
+
     /// The applicant rates the service once, after the result.
     pub async fn rate(&self, who: &Principal, id: Uuid, req: RatingRequest) -> Result<()> {
         let d = self.load(who, id).await?;

@@ -4,6 +4,7 @@
 //! these handlers only show its answers.
 mod apply;
 mod detail;
+mod extras;
 mod lists;
 mod view;
 
@@ -29,4 +30,6 @@ where
         .route("/ho-so/{id}", get(detail::show))
         .route("/ho-so/{id}/thao-tac", post(detail::act))
         .route("/ho-so/{id}/xin-loi", post(detail::apologize))
+        .route("/ho-so/{id}/thanh-toan", post(extras::pay))
+        .route("/ho-so/{id}/danh-gia", post(extras::rate))
 }

@@ -65,6 +65,11 @@ struct DossierPage {
     /// The viewer may write the apology letter of a late dossier.
     apology: bool,
     apology_reason: String,
+    /// The applicant's own steps: pay, rate.
+    fee: String,
+    can_pay: bool,
+    can_rate: bool,
+    has_result: bool,
     done: String,
     error: String,
 }
@@ -76,7 +81,7 @@ struct Failed {
     note: String,
 }
 
-fn parse_id(chrome: &Chrome, id: &str) -> Result<Uuid, PageError> {
+pub(super) fn parse_id(chrome: &Chrome, id: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| page_error(chrome)(Error::not_found("hồ sơ")))
 }
 
@@ -122,14 +127,17 @@ fn done_message(done: &str, d: &Dossier) -> String {
     match done {
         "submit" => format!("Hồ sơ đã được nộp. Mã hồ sơ của bạn là {}; hãy ghi lại để tra cứu.", d.code),
         "apologize" => "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả.".into(),
+        "rate" => "Cảm ơn bạn đã đánh giá mức độ hài lòng.".into(),
+        "paid" => "Đã thanh toán phí, lệ phí. Cảm ơn bạn.".into(),
+        "payment_failed" => "Thanh toán chưa thành công; bạn có thể thử lại.".into(),
         other => parse_action(other).map(|a| format!("Đã thực hiện: {}.", action_label(a))).unwrap_or_default(),
     }
 }
 
-struct Ctx {
-    svc: Arc<Dossiers>,
-    catalog: Arc<Catalog>,
-    db: DatabaseConnection,
+pub(super) struct Ctx {
+    pub(super) svc: Arc<Dossiers>,
+    pub(super) catalog: Arc<Catalog>,
+    pub(super) db: DatabaseConnection,
 }
 
 impl Ctx {
@@ -183,6 +191,10 @@ impl Ctx {
             actions,
             apology,
             apology_reason: failed.as_ref().filter(|f| f.action == "apologize").map(|f| f.note.clone()).unwrap_or_default(),
+            fee: if d.fee_vnd > 0 { tinhso_payment::format_vnd(d.fee_vnd) } else { String::new() },
+            can_pay: applicant && d.fee_vnd > 0 && d.payment_status != "paid" && !d.state.is_final(),
+            can_rate: applicant && d.state == crate::machine::State::ResultReturned && !self.svc.rated(d.id).await.map_err(page_error(&chrome))?,
+            has_result: matches!(d.state, crate::machine::State::Approved | crate::machine::State::ResultReturned),
             done: done_message(done, &d),
             error: failed.map(|f| f.message).unwrap_or_default(),
             d,
@@ -192,7 +204,7 @@ impl Ctx {
 
     /// The outcome of a change: back to the dossier on success (so reloading repeats nothing),
     /// or the page again with the reason it was refused.
-    async fn answer(&self, chrome: Chrome, who: &Principal, id: Uuid, result: Result<&str, Error>, action: &str, note: String) -> Result<Response, PageError> {
+    pub(super) async fn answer(&self, chrome: Chrome, who: &Principal, id: Uuid, result: Result<&str, Error>, action: &str, note: String) -> Result<Response, PageError> {
         match result {
             Ok(done) => Ok(Redirect::to(&format!("/ho-so/{id}?da={done}")).into_response()),
             Err(e @ (Error::Invalid { .. } | Error::Conflict { .. })) => {
@@ -209,6 +221,8 @@ impl Ctx {
 #[serde(default)]
 pub struct ShowParams {
     da: String,
+    /// Set by the payment gateway's return: paid | failed | pending.
+    thanh_toan: String,
 }
 
 pub async fn show(
@@ -221,7 +235,12 @@ pub async fn show(
     Query(params): Query<ShowParams>,
 ) -> Result<Html<String>, PageError> {
     let id = parse_id(&chrome, &id)?;
-    Ctx { svc, catalog, db }.page(chrome, &who, id, &params.da, None).await
+    let done = match params.thanh_toan.as_str() {
+        "paid" => "paid",
+        "failed" => "payment_failed",
+        _ => params.da.as_str(),
+    };
+    Ctx { svc, catalog, db }.page(chrome, &who, id, done, None).await
 }
 
 #[derive(Debug, Deserialize)]
