@@ -8,13 +8,15 @@ mod m002_catalog;
 mod m003_dossier;
 mod m004_results;
 mod m005_payments;
+mod m006_notifications;
+mod m007_wallet;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration), Box::new(m004_results::Migration), Box::new(m005_payments::Migration)]
+        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration), Box::new(m004_results::Migration), Box::new(m005_payments::Migration), Box::new(m006_notifications::Migration), Box::new(m007_wallet::Migration)]
     }
 }
 

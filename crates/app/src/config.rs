@@ -29,6 +29,34 @@ pub struct Config {
     pub payment_gateway_url: String,
     /// Where `tinhso sandbox payment` listens.
     pub payment_sandbox_listen: String,
+    /// Notifications to applicants, sent from the outbox: how often the job runs (seconds;
+    /// 0 turns it off on this node), events per run, the first retry pause (doubling after
+    /// each failure), tries before a message is given up, and the age past which an event
+    /// first seen is not told any more.
+    pub notify_interval_secs: u64,
+    pub notify_batch_size: usize,
+    pub notify_retry_base_secs: u64,
+    pub notify_max_attempts: u32,
+    pub notify_max_age_hours: u64,
+    /// The SMTP relay for e-mail (empty host: no e-mail); `smtp_tls` is none, starttls or
+    /// tls; an empty user means no login. The defaults point at `tinhso sandbox smtp`.
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: String,
+    pub smtp_username: String,
+    pub smtp_password: String,
+    /// The sender people see, `Name <address>`.
+    pub mail_from: String,
+    /// The SMS brandname gateway's send endpoint (empty: no SMS), key and registered sender
+    /// name. The defaults point at `tinhso sandbox sms`.
+    pub sms_api_url: String,
+    pub sms_api_key: String,
+    pub sms_brandname: String,
+    /// Where `tinhso sandbox smtp` takes mail, where it shows what arrived, and where
+    /// `tinhso sandbox sms` listens.
+    pub smtp_sandbox_listen: String,
+    pub smtp_sandbox_http_listen: String,
+    pub sms_sandbox_listen: String,
 }
 
 impl Default for Config {
@@ -46,6 +74,23 @@ impl Default for Config {
             payment_secret: "sandbox-secret-not-for-production".into(),
             payment_gateway_url: "http://127.0.0.1:8091/paymentv2/vpcpay.html".into(),
             payment_sandbox_listen: "127.0.0.1:8091".into(),
+            notify_interval_secs: 5,
+            notify_batch_size: 50,
+            notify_retry_base_secs: 30,
+            notify_max_attempts: 20,
+            notify_max_age_hours: 168,
+            smtp_host: "127.0.0.1".into(),
+            smtp_port: 2525,
+            smtp_tls: "none".into(),
+            smtp_username: String::new(),
+            smtp_password: String::new(),
+            mail_from: "Cổng Dịch vụ công tỉnh <khong-tra-loi@dichvucong.tinhso.local>".into(),
+            sms_api_url: "http://127.0.0.1:8093/sms/send".into(),
+            sms_api_key: "sandbox-sms-key-not-for-production".into(),
+            sms_brandname: "TINHSO".into(),
+            smtp_sandbox_listen: "127.0.0.1:2525".into(),
+            smtp_sandbox_http_listen: "127.0.0.1:8092".into(),
+            sms_sandbox_listen: "127.0.0.1:8093".into(),
         }
     }
 }
@@ -70,6 +115,33 @@ impl Config {
     pub fn payment_sandbox(&self) -> tinhso_payment::SandboxConfig {
         let ipn = format!("{}/api/thanh-toan/ipn", self.public_url.trim_end_matches('/'));
         tinhso_payment::SandboxConfig::single(self.payment_tmn_code.clone(), self.payment_secret.clone(), ipn)
+    }
+
+    /// The notification dispatcher's settings.
+    pub fn notifications(&self) -> tinhso_dossier::notify::Settings {
+        use std::time::Duration;
+        let email = (!self.smtp_host.is_empty()).then(|| tinhso_dossier::notify::EmailSettings {
+            host: self.smtp_host.clone(),
+            port: self.smtp_port,
+            tls: self.smtp_tls.clone(),
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            from: self.mail_from.clone(),
+        });
+        let sms = (!self.sms_api_url.is_empty()).then(|| tinhso_dossier::notify::SmsSettings {
+            url: self.sms_api_url.clone(),
+            api_key: self.sms_api_key.clone(),
+            brandname: self.sms_brandname.clone(),
+        });
+        tinhso_dossier::notify::Settings {
+            public_url: self.public_url.clone(),
+            interval: Duration::from_secs(self.notify_interval_secs),
+            batch_size: self.notify_batch_size,
+            retry: tinhso_dossier::notify::RetryPolicy { base: Duration::from_secs(self.notify_retry_base_secs), max_attempts: self.notify_max_attempts },
+            max_age: Duration::from_secs(self.notify_max_age_hours.saturating_mul(3600)),
+            email,
+            sms,
+        }
     }
 
     /// Where uploaded files and results are kept (content-addressed).
@@ -113,6 +185,20 @@ impl std::fmt::Debug for Config {
             .field("payment_tmn_code", &self.payment_tmn_code)
             .field("payment_secret", &"***")
             .field("payment_gateway_url", &self.payment_gateway_url)
+            .field("notify_interval_secs", &self.notify_interval_secs)
+            .field("notify_batch_size", &self.notify_batch_size)
+            .field("notify_retry_base_secs", &self.notify_retry_base_secs)
+            .field("notify_max_attempts", &self.notify_max_attempts)
+            .field("notify_max_age_hours", &self.notify_max_age_hours)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_tls", &self.smtp_tls)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &"***")
+            .field("mail_from", &self.mail_from)
+            .field("sms_api_url", &self.sms_api_url)
+            .field("sms_api_key", &"***")
+            .field("sms_brandname", &self.sms_brandname)
             .finish()
     }
 }
@@ -128,6 +214,13 @@ mod tests {
         let shown = format!("{cfg:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("postgres://tinhso:***@db:5432/tinhso"), "{shown}");
+    }
+
+    #[test]
+    fn mail_and_sms_secrets_are_redacted() {
+        let cfg = Config { smtp_password: "mật-khẩu-smtp".into(), sms_api_key: "khoa-sms-bi-mat".into(), ..Config::default() };
+        let shown = format!("{cfg:?} {:?}", cfg.notifications());
+        assert!(!shown.contains("mật-khẩu-smtp") && !shown.contains("khoa-sms-bi-mat"), "{shown}");
     }
 
     #[test]

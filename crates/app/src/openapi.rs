@@ -33,8 +33,17 @@ use utoipa::OpenApi;
         tinhso_dossier::http::check_file,
         tinhso_dossier::http::start_payment,
         tinhso_dossier::http::payment_ipn,
+        tinhso_dossier::documents::http::add,
+        tinhso_dossier::documents::http::from_wallet,
+        tinhso_dossier::documents::http::list,
+        tinhso_dossier::documents::http::download,
+        tinhso_dossier::documents::http::offers,
+        tinhso_wallet::http::mine,
+        tinhso_wallet::http::download,
+        tinhso_dossier::http::lookup,
+        tinhso_dossier::http::stats,
     ),
-    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"))
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"))
 )]
 pub struct ApiDoc;
 

@@ -70,6 +70,8 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     Router::new()
         .merge(tinhso_catalog::http::router())
         .merge(tinhso_dossier::http::router())
+        .merge(tinhso_dossier::documents::router())
+        .merge(tinhso_wallet::http::router())
         .merge(tinhso_dossier::verify::router())
         .merge(tinhso_dossier::pages::router())
         .merge(account::api_router())
@@ -102,10 +104,11 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let catalog = Catalog::open(db.clone()).await?;
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir())?;
+    let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
     let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
     let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, metrics: metrics_handle() };
-    spawn_background_jobs(&state);
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, metrics: metrics_handle() };
+    spawn_background_jobs(&state, config);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
@@ -116,7 +119,9 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     Ok((addr, task))
 }
 
-fn spawn_background_jobs(state: &AppState) {
+fn spawn_background_jobs(state: &AppState, config: &Config) {
+    // Notifications to applicants from the outbox; off on nodes whose interval is 0.
+    tinhso_dossier::notify::spawn_job(state.db.clone(), state.catalog.clone(), config.notifications());
     let catalog = state.catalog.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));

@@ -11,5 +11,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub catalog: Arc<Catalog>,
     pub dossiers: Arc<Dossiers>,
+    pub wallet: Arc<tinhso_wallet::Wallet>,
     pub metrics: PrometheusHandle,
 }

@@ -130,6 +130,7 @@ async fn a_dossier_travels_through_two_agencies_to_its_result() {
     assert_eq!(d["state"], "result_returned");
     assert!(d["finished_at"].is_string());
     check_documents(&app, &citizen, &stranger, &d).await;
+    check_lookup_and_figures(&app, &citizen, &d).await;
 
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{}/timeline", d["id"].as_str().unwrap())).await;
     let actions: Vec<&str> = timeline.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
@@ -327,4 +328,30 @@ async fn the_fee_is_paid_through_the_gateway_before_the_result() {
     assert_eq!(d["state"], "result_returned");
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
     assert_eq!(timeline.as_array().unwrap().iter().filter(|e| e["action"] == "payment").count(), 2, "one event per attempt's outcome");
+}
+
+/// The public status lookup and the leaders' figures after one finished, rated dossier.
+async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
+    let code = d["code"].as_str().unwrap();
+    let anyone = common::client();
+    let r = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905%20123%20456"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let status: Value = r.json().await.unwrap();
+    assert_eq!(status["state"], "Đã trả kết quả");
+    assert!(status.get("applicant_name").is_none() && !status.to_string().contains("Nguyễn"), "no personal data: {status}");
+    let wrong = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905000000"))).send().await.unwrap();
+    assert_eq!(wrong.status(), 404);
+
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("from={}&to={}", today - chrono::Duration::days(1), today + chrono::Duration::days(2));
+    assert_eq!(citizen.get(app, &format!("/api/v1/stats/dossiers?group=agency&{period}")).await.0, 403);
+    let leader = person(app, "lanhdao.tinh").await;
+    let (status, rows) = leader.get(app, &format!("/api/v1/stats/dossiers?group=agency&{period}")).await;
+    assert_eq!(status, 200, "{rows}");
+    let row = rows.as_array().unwrap().iter().find(|r| r["key"] == "000.00.04.H55").unwrap();
+    for (figure, want) in [("submitted", 1), ("received", 1), ("finished", 1), ("on_time", 1), ("online", 1), ("electronic_results", 1), ("ratings", 1), ("satisfied", 1), ("in_progress", 0)] {
+        assert_eq!(row[figure], want, "{figure}: {row}");
+    }
+    let (_, months) = leader.get(app, &format!("/api/v1/stats/dossiers?group=month&{period}")).await;
+    assert_eq!(months[0]["key"], chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).format("%Y-%m").to_string());
 }

@@ -1,11 +1,13 @@
 //! Dossiers and their processing (Hệ thống thông tin giải quyết TTHC; Bộ phận một cửa):
 //! submission with gap-free codes, the one-stop state machine, deadlines and the timeline.
 pub mod codes;
+pub mod documents;
 pub mod entity;
 pub mod form;
 pub mod http;
 pub mod machine;
 pub mod model;
+pub mod notify;
 pub mod outputs;
 pub mod payments;
 pub mod pages;
@@ -14,6 +16,7 @@ pub mod results;
 mod rules;
 pub mod verify;
 pub mod service;
+pub mod stats;
 
 pub use model::Dossier;
 pub use service::Dossiers;

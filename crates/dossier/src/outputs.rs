@@ -43,6 +43,17 @@ pub struct ResultCheck {
     pub file_matches: Option<bool>,
 }
 
+/// What anyone holding the code and the phone number may see of a dossier.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicStatus {
+    pub code: String,
+    pub procedure: String,
+    pub state: String,
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub due_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
@@ -94,6 +105,28 @@ impl Dossiers {
                 "tệp đã bị sửa đổi hoặc không do hệ thống cấp: chữ ký không còn giá trị."
             })),
         }
+    }
+
+    /// The public status lookup: a dossier code with the applicant's phone number (as given
+    /// in the form). Only the procedure, state and dates are shown; a wrong pair is "not found"
+    /// whichever half was wrong.
+    pub async fn lookup(&self, code: &str, phone: &str) -> Result<PublicStatus> {
+        let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+        let not_found = || Error::not_found("hồ sơ với mã và số điện thoại này");
+        let d = crate::entity::dossier::Entity::find()
+            .filter(crate::entity::dossier::Column::Code.eq(code.trim()))
+            .one(&self.db)
+            .await
+            .map_err(db_error)?
+            .ok_or_else(not_found)?;
+        let form: std::collections::BTreeMap<String, String> = serde_json::from_str(&d.form_data).unwrap_or_default();
+        let given = digits(phone);
+        if given.len() < 9 || form.get("phone").map(|p| digits(p)) != Some(given) {
+            return Err(not_found());
+        }
+        let state = State::parse(&d.state).unwrap_or(State::Submitted);
+        let procedure = self.catalog.get(&d.procedure_code).await.map(|p| p.name).unwrap_or(d.procedure_code);
+        Ok(PublicStatus { code: d.code.unwrap_or_default(), procedure, state: state.label().into(), received_at: d.received_at, due_at: d.due_at, finished_at: d.finished_at })
     }
 
     /// Whether the dossier was rated already.

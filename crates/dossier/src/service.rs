@@ -253,10 +253,15 @@ impl Dossiers {
         }
         add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
         tx.commit().await.map_err(db_error)?;
+        crate::documents::after_transition(self, who, d.id, action).await; // wallet: accepted documents (receive) and the signed result (approve) go to the applicant's store
         // Read back without the visibility check: after a transfer the actor may no longer
         // see the dossier, but they are owed the outcome of what they just did.
         let row = dossier::Entity::find_by_id(d.id).one(&self.db).await.map_err(db_error)?.ok_or_else(|| Error::not_found("hồ sơ"))?;
         Ok(Dossier::from_row(row))
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     pub(crate) fn calendar(&self) -> &WorkingCalendar {

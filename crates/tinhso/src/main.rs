@@ -71,6 +71,18 @@ enum SandboxWhat {
         #[arg(long)]
         listen: Option<String>,
     },
+    /// A mail server sink (SMTP) that keeps what it receives and shows it at /messages.
+    Smtp {
+        #[arg(long)]
+        listen: Option<String>,
+        #[arg(long)]
+        http_listen: Option<String>,
+    },
+    /// An SMS brandname gateway (HTTP) that keeps what it is asked to send.
+    Sms {
+        #[arg(long)]
+        listen: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -100,11 +112,11 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(config = ?config, "starting");
             let db = tinhso_db::open(&url).await?;
             // The demo brings its sandboxes up as separate processes, as real upstreams are.
-            let _sandbox = if demo {
+            let _sandboxes = if demo {
                 seed(&db).await?;
-                Some(spawn_payment_sandbox(cli.config.as_deref())?)
+                ["payment", "smtp", "sms"].iter().map(|which| spawn_sandbox(cli.config.as_deref(), which)).collect::<anyhow::Result<Vec<_>>>()?
             } else {
-                None
+                Vec::new()
             };
             tinhso_app::serve(&config, db).await
         }
@@ -134,6 +146,18 @@ async fn main() -> anyhow::Result<()> {
             println!("Cổng thanh toán THỬ NGHIỆM (sandbox) tại http://{listen}");
             tinhso_payment::serve_sandbox(&listen, config.payment_sandbox()).await
         }
+        Command::Sandbox { what: SandboxWhat::Smtp { listen, http_listen } } => {
+            let listen = listen.unwrap_or_else(|| config.smtp_sandbox_listen.clone());
+            let http = http_listen.unwrap_or_else(|| config.smtp_sandbox_http_listen.clone());
+            println!("Máy chủ thư THỬ NGHIỆM (sandbox): SMTP {listen}, xem thư tại http://{http}/messages");
+            tinhso_notify_sandbox::smtp::serve(&listen, &http).await
+        }
+        Command::Sandbox { what: SandboxWhat::Sms { listen } } => {
+            let listen = listen.unwrap_or_else(|| config.sms_sandbox_listen.clone());
+            println!("Cổng SMS THỬ NGHIỆM (sandbox) tại http://{listen}");
+            let sms = tinhso_notify_sandbox::sms::SmsSandboxConfig { api_key: config.sms_api_key.clone(), brandnames: vec![config.sms_brandname.clone()] };
+            tinhso_notify_sandbox::sms::serve(&listen, sms).await
+        }
         Command::GenerateCatalogue { count } => {
             let base: Vec<tinhso_catalog::Procedure> = serde_json::from_str(tinhso_catalog::DEMO_PROCEDURES)?;
             println!("{}", serde_json::to_string(&tinhso_catalog::generate::catalogue(&base, count))?);
@@ -142,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// Starts `tinhso sandbox payment` beside the server; it stops with the server.
+/// Starts `tinhso sandbox <which>` beside the server; it stops with the server.
 struct ChildGuard(std::process::Child);
 
 impl Drop for ChildGuard {
@@ -151,12 +175,12 @@ impl Drop for ChildGuard {
     }
 }
 
-fn spawn_payment_sandbox(config_file: Option<&str>) -> anyhow::Result<ChildGuard> {
+fn spawn_sandbox(config_file: Option<&str>, which: &str) -> anyhow::Result<ChildGuard> {
     let mut cmd = std::process::Command::new(std::env::current_exe()?);
     if let Some(file) = config_file {
         cmd.args(["--config", file]);
     }
-    Ok(ChildGuard(cmd.args(["sandbox", "payment"]).spawn()?))
+    Ok(ChildGuard(cmd.args(["sandbox", which]).spawn()?))
 }
 
 async fn seed(db: &tinhso_db::Db) -> anyhow::Result<()> {

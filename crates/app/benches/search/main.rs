@@ -230,4 +230,6 @@ fn main() {
     drop(rt);
     let _ = std::fs::remove_dir_all(&dir);
     print_table(&rows, set.queries.len(), &memory);
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("load average after the run: {}", loadavg.split(' ').take(3).collect::<Vec<_>>().join(" "));
 }

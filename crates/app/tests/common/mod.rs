@@ -12,9 +12,19 @@ pub struct TestApp {
     pub blobs: tinhso_db::blobs::BlobStore,
     /// The payment sandbox this app pays through.
     pub gateway: String,
+    /// The HTTP view of the SMTP sandbox the app mails through, and the SMS gateway sandbox.
+    pub mail_sandbox: String,
+    pub sms_sandbox: String,
+    /// The configuration the app runs with.
+    pub config: Config,
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// As [`spawn_app`], with the configuration changed by `tweak` before the app starts.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     let (db, _url) = tinhso_db::testing::fresh_db().await.unwrap();
     let catalog = tinhso_catalog::Catalog::open(db.clone()).await.unwrap();
     tinhso_app::seed::seed_demo(&db, &catalog).await.unwrap();
@@ -26,8 +36,17 @@ pub async fn spawn_app() -> TestApp {
     sandbox.ipn_backoff_ms = 50;
     let (gateway, _) = tinhso_payment::sandbox::spawn("127.0.0.1:0", sandbox).await.unwrap();
     config.payment_gateway_url = format!("http://{gateway}/paymentv2/vpcpay.html");
+    // The notification sandboxes on free ports, so no test mails a sandbox someone runs.
+    let mail = tinhso_notify_sandbox::smtp::spawn("127.0.0.1:0", "127.0.0.1:0").await.unwrap();
+    let sms_config = tinhso_notify_sandbox::sms::SmsSandboxConfig { api_key: config.sms_api_key.clone(), brandnames: vec![config.sms_brandname.clone()] };
+    let sms = tinhso_notify_sandbox::sms::spawn("127.0.0.1:0", sms_config).await.unwrap();
+    config.smtp_port = mail.smtp_addr.port();
+    config.sms_api_url = format!("http://{}/sms/send", sms.addr);
+    tweak(&mut config);
     let (addr, _task) = tinhso_app::start(&config, db.clone()).await.unwrap();
-    TestApp { base: format!("http://{addr}"), db, client: client(), blobs: tinhso_db::blobs::BlobStore::local(config.blob_dir()).unwrap(), gateway: format!("http://{gateway}") }
+    let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir()).unwrap();
+    let (mail_sandbox, sms_sandbox) = (format!("http://{}", mail.http_addr), format!("http://{}", sms.addr));
+    TestApp { base: format!("http://{addr}"), db, client: client(), blobs, gateway: format!("http://{gateway}"), mail_sandbox, sms_sandbox, config }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).

@@ -17,6 +17,7 @@ use tinhso_web::{Chrome, CsrfForm, PageError, SignedIn};
 pub struct Empty {}
 
 /// Sends the applicant to the payment gateway.
+#[allow(clippy::too_many_arguments)] // one extractor per thing the handler needs
 pub async fn pay(
     chrome: Chrome,
     SignedIn(who): SignedIn,
