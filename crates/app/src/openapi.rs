@@ -42,6 +42,7 @@ use utoipa::OpenApi;
         tinhso_wallet::http::download,
         tinhso_dossier::http::lookup,
         tinhso_dossier::http::stats,
+        tinhso_dossier::http::counter,
     ),
     tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"))
 )]

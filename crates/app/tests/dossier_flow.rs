@@ -355,3 +355,27 @@ async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     let (_, months) = leader.get(app, &format!("/api/v1/stats/dossiers?group=month&{period}")).await;
     assert_eq!(months[0]["key"], chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).format("%Y-%m").to_string());
 }
+
+#[tokio::test]
+async fn the_desk_registers_a_paper_dossier_for_a_person_without_an_account() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let citizen = person(&app, "051095000123").await;
+    let stranger = person(&app, "motcua.yte").await;
+    let mut paper = submission("giay-1");
+    paper["applicant_personal_id"] = json!("051201000555");
+    paper["applicant_name"] = json!("Đinh Thị Lan");
+    assert_eq!(citizen.post(&app, "/api/v1/dossiers/counter", paper.clone()).await.0, 403, "only the desk registers paper dossiers");
+    assert_eq!(stranger.post(&app, "/api/v1/dossiers/counter", paper.clone()).await.0, 403, "the desk of the receiving agency only");
+    let mut bad = paper.clone();
+    bad["applicant_personal_id"] = json!("12345");
+    assert_eq!(desk.post(&app, "/api/v1/dossiers/counter", bad).await.1["error"]["code"], "invalid_personal_id");
+
+    let (status, d) = desk.post(&app, "/api/v1/dossiers/counter", paper.clone()).await;
+    assert_eq!(status, 201, "{d}");
+    assert_eq!((d["channel"].as_str(), d["applicant_name"].as_str()), (Some("counter"), Some("Đinh Thị Lan")));
+    assert_eq!(desk.post(&app, "/api/v1/dossiers/counter", paper).await.1["id"], d["id"], "the same key makes one dossier");
+    let d = ok(desk.act(&app, &d, "receive", json!({})).await, "receive at the desk");
+    assert_eq!(d["state"], "received");
+}

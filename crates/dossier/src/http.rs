@@ -1,7 +1,7 @@
 //! `/api/v1/dossiers`: submit and follow for applicants; queue and actions for officers of the
 //! dossier's org unit.
 use crate::Dossiers;
-use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
+use crate::model::{ActRequest, ApologyRequest, CounterRequest, Dossier, SubmitRequest, TimelineEntry};
 use crate::queue::{DossierPage, QueueParams};
 use axum::extract::{ConnectInfo, FromRef, Path, Query, RawQuery, State};
 use crate::payments::PaymentStart;
@@ -23,6 +23,7 @@ where
 {
     Router::new()
         .route("/api/v1/dossiers", post(submit))
+        .route("/api/v1/dossiers/counter", post(counter))
         .route("/api/v1/dossiers/mine", get(mine))
         .route("/api/v1/dossiers/queue", get(queue))
         .route("/api/v1/dossiers/{id}", get(show))
@@ -198,4 +199,13 @@ pub async fn stats(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, Qu
         return Err(tinhso_core::Error::invalid("invalid_period", "Kỳ thống kê", "ngày không hợp lệ.").into());
     };
     Ok(Json(crate::stats::dossier_figures(svc.db(), group, from, to).await?))
+}
+
+/// Register a paper dossier at the one-stop desk for a person (one-stop officers of the
+/// receiving unit). Scans are then attached through the documents API.
+#[utoipa::path(post, path = "/api/v1/dossiers/counter", tag = "dossier", request_body = CounterRequest,
+    responses((status = 201, body = Dossier), (status = 403, description = "forbidden"), (status = 422, description = "invalid_personal_id, invalid_form")))]
+pub async fn counter(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, ApiJson(req): ApiJson<CounterRequest>) -> Result<(StatusCode, Json<Dossier>), ApiError> {
+    let (d, created) = svc.submit_at_counter(&who, req).await?;
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(d)))
 }

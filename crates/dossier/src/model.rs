@@ -99,6 +99,22 @@ pub struct SubmitRequest {
     pub idempotency_key: Option<String>,
 }
 
+/// A paper dossier the one-stop desk registers for a person.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CounterRequest {
+    /// The applicant's 12-digit personal id number (an account is made if they have none).
+    pub applicant_personal_id: String,
+    pub applicant_name: String,
+    pub procedure_code: String,
+    #[serde(default)]
+    pub agency_code: Option<String>,
+    #[schema(value_type = Object)]
+    pub form: FormData,
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActRequest {

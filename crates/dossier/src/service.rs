@@ -33,6 +33,11 @@ pub struct Settings {
     pub payments: Arc<dyn PaymentProvider>,
 }
 
+struct Applicant {
+    id: uuid::Uuid,
+    name: String,
+}
+
 /// Whether `who` holds one of `roles` in the org unit `unit`.
 pub fn acts_for(who: &Principal, roles: &[Role], unit: &str) -> bool {
     who.roles.iter().any(|g| roles.contains(&g.role) && g.org_unit_code.as_deref() == Some(unit))
@@ -86,7 +91,21 @@ impl Dossiers {
     /// Submits a dossier online. The same idempotency key returns the dossier it created.
     /// Returns the dossier and whether it was created now.
     pub async fn submit(&self, who: &Principal, req: SubmitRequest) -> Result<(Dossier, bool)> {
-        if let Some(existing) = self.by_idempotency(who, req.idempotency_key.as_deref()).await? {
+        self.create(who, Applicant { id: who.user_id, name: who.full_name.clone() }, None, req).await
+    }
+
+    /// A paper dossier registered at the one-stop desk for a person (who need not have an
+    /// account yet): it is digitised (scans attached through the documents API) and follows
+    /// the same flow from "submitted".
+    pub async fn submit_at_counter(&self, desk: &Principal, req: crate::model::CounterRequest) -> Result<(Dossier, bool)> {
+        let name = tinhso_core::text::nfc(&req.applicant_name);
+        let id = tinhso_identity::accounts::find_or_create_citizen(&self.db, &desk.actor(), &req.applicant_personal_id, &name).await?;
+        let submission = SubmitRequest { procedure_code: req.procedure_code, agency_code: req.agency_code, form: req.form, idempotency_key: req.idempotency_key };
+        self.create(desk, Applicant { id, name }, Some(desk), submission).await
+    }
+
+    async fn create(&self, who: &Principal, applicant: Applicant, desk: Option<&Principal>, req: SubmitRequest) -> Result<(Dossier, bool)> {
+        if let Some(existing) = self.by_idempotency(applicant.id, req.idempotency_key.as_deref()).await? {
             return Ok((existing, false));
         }
         let p = self.catalog.get(&req.procedure_code).await?;
@@ -94,6 +113,9 @@ impl Dossiers {
             return Err(Error::conflict("procedure_retired", "Thủ tục này đã bị bãi bỏ, không nhận hồ sơ mới."));
         }
         let agency = self.receiving_agency(&p, req.agency_code.as_deref()).await?;
+        if desk.is_some_and(|d| !acts_for(d, &[Role::OneStopOfficer], &agency)) {
+            return Err(Error::Forbidden);
+        }
         let data = form::validate(&p.form_fields, &req.form)?;
         let now = Utc::now();
         let id = tinhso_core::new_id();
@@ -105,9 +127,9 @@ impl Dossiers {
             procedure_code: Set(p.code.clone()),
             agency_code: Set(agency.clone()),
             current_unit_code: Set(agency),
-            applicant_id: Set(who.user_id),
-            applicant_name: Set(who.full_name.clone()),
-            channel: Set("online".into()),
+            applicant_id: Set(applicant.id),
+            applicant_name: Set(applicant.name.clone()),
+            channel: Set(if desk.is_some() { "counter" } else { "online" }.into()),
             state: Set(State::Submitted.as_str().into()),
             resume_state: Set(None),
             form_data: Set(serde_json::to_string(&data).map_err(Error::other)?),
@@ -132,7 +154,7 @@ impl Dossiers {
         if let Err(e) = inserted {
             drop(tx);
             // A concurrent submission with the same key won the race: answer with its dossier.
-            if let Some(existing) = self.by_idempotency(who, req.idempotency_key.as_deref()).await? {
+            if let Some(existing) = self.by_idempotency(applicant.id, req.idempotency_key.as_deref()).await? {
                 return Ok((existing, false));
             }
             return Err(db_error(e));
@@ -142,10 +164,10 @@ impl Dossiers {
         Ok((self.get(who, id).await?, true))
     }
 
-    async fn by_idempotency(&self, who: &Principal, key: Option<&str>) -> Result<Option<Dossier>> {
+    async fn by_idempotency(&self, applicant: uuid::Uuid, key: Option<&str>) -> Result<Option<Dossier>> {
         let Some(key) = key else { return Ok(None) };
         let row = dossier::Entity::find()
-            .filter(dossier::Column::ApplicantId.eq(who.user_id))
+            .filter(dossier::Column::ApplicantId.eq(applicant))
             .filter(dossier::Column::IdempotencyKey.eq(key))
             .one(&self.db)
             .await

@@ -263,3 +263,21 @@ pub async fn grant_role(db: &DatabaseConnection, actor: &str, user_id: uuid::Uui
     tinhso_audit::record(&tx, Entry::new(actor, "role.grant", format!("user:{user_id}")).detail(detail)).await?;
     tx.commit().await.map_err(db_error)
 }
+
+/// The citizen account of a personal id number, created for a person who comes to the desk
+/// without one. The new account has a random password nobody knows: the person sets their own
+/// when they first sign in through the national identity or at the desk.
+pub async fn find_or_create_citizen(db: &DatabaseConnection, actor: &str, personal_id_number: &str, full_name: &str) -> Result<uuid::Uuid> {
+    let number = personal_id::parse(personal_id_number)?.number;
+    if let Some(u) = user::Entity::find().filter(user::Column::Login.eq(&number)).one(db).await.map_err(db_error)? {
+        return Ok(u.id);
+    }
+    let mut secret = [0u8; 24];
+    rand::fill(&mut secret);
+    match insert_user(db, "citizen", &number, full_name, &hex::encode(secret), &[(Role::Citizen, None)], actor).await {
+        Ok(id) => Ok(id),
+        // Created by a concurrent request a moment ago.
+        Err(Error::Conflict { .. }) => user::Entity::find().filter(user::Column::Login.eq(&number)).one(db).await.map_err(db_error)?.map(|u| u.id).ok_or_else(|| Error::other("account vanished")),
+        Err(e) => Err(e),
+    }
+}
