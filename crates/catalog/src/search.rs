@@ -5,9 +5,9 @@
 //! in memory over the matches: a province's catalogue has a few thousand entries.
 use crate::model::Procedure;
 use crate::vocab::{Vocabulary, normalize_words};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, Schema, TEXT};
@@ -64,6 +64,8 @@ pub struct SearchIndex {
     fields: Fields,
     columns: Vec<Column<u64>>,
     procs: Vec<Arc<Procedure>>,
+    /// Positions of the procedures in name order, for listings without a query.
+    by_name: Vec<usize>,
     /// Folded words of each procedure's name and of each of its common names.
     names: Vec<Vec<HashSet<String>>>,
     vocab: Vocabulary,
@@ -72,15 +74,16 @@ pub struct SearchIndex {
 /// How many of the best matches are re-ranked by name coverage.
 const RERANK: usize = 40;
 
-fn agency_keys(p: &Procedure) -> Vec<&str> {
-    if p.agencies.is_empty() && p.level == "commune" {
-        vec!["commune"]
-    } else {
-        p.agencies.iter().map(String::as_str).collect()
-    }
+fn agency_keys(p: &Procedure) -> impl Iterator<Item = &str> {
+    let commune = p.agencies.is_empty() && p.level == "commune";
+    commune.then_some("commune").into_iter().chain(p.agencies.iter().map(String::as_str))
 }
 
 impl Filters {
+    fn is_active(&self) -> bool {
+        [&self.field, &self.level, &self.agency, &self.service_level, &self.target_group, &self.life_event].iter().any(|f| f.as_deref().is_some_and(|v| !v.is_empty()))
+    }
+
     /// Whether `p` passes every filter but the one named `skip`.
     fn pass(&self, p: &Procedure, skip: &str) -> bool {
         let ok = |name: &str, want: &Option<String>, has: &dyn Fn(&str) -> bool| {
@@ -88,7 +91,7 @@ impl Filters {
         };
         ok("field", &self.field, &|w| p.field == w)
             && ok("level", &self.level, &|w| p.level == w)
-            && ok("agency", &self.agency, &|w| agency_keys(p).contains(&w))
+            && ok("agency", &self.agency, &|w| agency_keys(p).any(|k| k == w))
             && ok("service_level", &self.service_level, &|w| p.service_level == w)
             && ok("target_group", &self.target_group, &|w| p.target_groups.iter().any(|t| t == w))
             && ok("life_event", &self.life_event, &|w| p.life_events.iter().any(|t| t == w))
@@ -130,7 +133,9 @@ impl SearchIndex {
             .iter()
             .map(|s| s.fast_fields().u64("idx"))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(SearchIndex { searcher, fields, columns, procs, names, vocab })
+        let mut by_name: Vec<usize> = (0..procs.len()).collect();
+        by_name.sort_by(|&a, &b| procs[a].name.cmp(&procs[b].name));
+        Ok(SearchIndex { searcher, fields, columns, procs, by_name, names, vocab })
     }
 
     pub fn len(&self) -> usize {
@@ -211,38 +216,53 @@ impl SearchIndex {
     pub fn search(&self, q: &str, filters: &Filters, page: usize, per_page: usize) -> tantivy::Result<Found> {
         let words = self.understood(q);
         let ranked: Vec<usize> = if q.trim().is_empty() {
-            let mut all: Vec<usize> = (0..self.procs.len()).collect();
-            all.sort_by(|&a, &b| self.procs[a].name.cmp(&self.procs[b].name));
-            all
+            self.by_name.clone()
         } else if words.is_empty() {
             Vec::new()
         } else {
-            let limit = self.procs.len().max(1);
-            let top = self.searcher.search(&*self.text_query(&words), &TopDocs::with_limit(limit).order_by_score())?;
-            let mut scored: Vec<(f32, usize)> = top
-                .into_iter()
-                .filter_map(|(score, addr)| Some((score, self.columns.get(addr.segment_ord as usize)?.first(addr.doc_id)? as usize)))
-                .collect();
+            let query = self.text_query(&words);
+            // Without filters only the first pages need an order, so tantivy can skip what
+            // cannot reach them; the rest is gathered unscored for the total and the facets.
+            let filtered = filters.is_active();
+            let needed = page.max(1).saturating_mul(per_page.clamp(1, 100)).max(RERANK);
+            let limit = if filtered { self.procs.len().max(1) } else { needed.min(self.procs.len().max(1)) };
+            let top = self.searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+            let mut scored: Vec<(f32, usize)> = top.into_iter().filter_map(|(score, addr)| Some((score, self.idx_of(addr)?))).collect();
             self.rerank(&words, &mut scored);
-            scored.into_iter().map(|(_, i)| i).collect()
+            let mut ranked: Vec<usize> = scored.into_iter().map(|(_, i)| i).collect();
+            if !filtered && ranked.len() == limit {
+                let seen: HashSet<usize> = ranked.iter().copied().collect();
+                let rest = self.searcher.search(&*query, &DocSetCollector)?;
+                let mut rest: Vec<usize> = rest.into_iter().filter_map(|addr| self.idx_of(addr)).filter(|i| !seen.contains(i)).collect();
+                rest.sort_unstable();
+                ranked.extend(rest);
+            }
+            ranked
         };
-        let mut facets = Facets::default();
+        // Counted by borrowed names, turned into owned keys once per value at the end.
+        let mut counts: [HashMap<&str, usize>; 5] = Default::default();
         let mut matched = Vec::new();
         for &i in &ranked {
             let p = &self.procs[i];
-            count(&mut facets.field, filters.pass(p, "field"), [p.field.as_str()]);
-            count(&mut facets.level, filters.pass(p, "level"), [p.level.as_str()]);
-            count(&mut facets.agency, filters.pass(p, "agency"), agency_keys(p));
-            count(&mut facets.service_level, filters.pass(p, "service_level"), [p.service_level.as_str()]);
-            count(&mut facets.target_group, filters.pass(p, "target_group"), p.target_groups.iter().map(String::as_str));
+            count(&mut counts[0], filters.pass(p, "field"), [p.field.as_str()]);
+            count(&mut counts[1], filters.pass(p, "level"), [p.level.as_str()]);
+            count(&mut counts[2], filters.pass(p, "agency"), agency_keys(p));
+            count(&mut counts[3], filters.pass(p, "service_level"), [p.service_level.as_str()]);
+            count(&mut counts[4], filters.pass(p, "target_group"), p.target_groups.iter().map(String::as_str));
             if filters.pass(p, "") {
                 matched.push(i);
             }
         }
+        let owned = |m: &HashMap<&str, usize>| m.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect::<BTreeMap<String, usize>>();
+        let facets = Facets { field: owned(&counts[0]), level: owned(&counts[1]), agency: owned(&counts[2]), service_level: owned(&counts[3]), target_group: owned(&counts[4]) };
         let per_page = per_page.clamp(1, 100);
         let start = page.saturating_sub(1).saturating_mul(per_page);
         let hits = matched.iter().skip(start).take(per_page).map(|&i| self.procs[i].clone()).collect();
         Ok(Found { total: matched.len(), hits, facets })
+    }
+
+    fn idx_of(&self, addr: tantivy::DocAddress) -> Option<usize> {
+        self.columns.get(addr.segment_ord as usize)?.first(addr.doc_id).map(|i| i as usize)
     }
 
     /// Only the best match's code: the in-process figure the benchmark measures.
@@ -251,10 +271,10 @@ impl SearchIndex {
     }
 }
 
-fn count<'a>(map: &mut BTreeMap<String, usize>, include: bool, keys: impl IntoIterator<Item = &'a str>) {
+fn count<'a>(map: &mut HashMap<&'a str, usize>, include: bool, keys: impl IntoIterator<Item = &'a str>) {
     if include {
         for k in keys {
-            *map.entry(k.to_owned()).or_default() += 1;
+            *map.entry(k).or_default() += 1;
         }
     }
 }
