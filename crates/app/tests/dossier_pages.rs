@@ -212,7 +212,15 @@ async fn a_commune_procedure_asks_where_and_the_applicant_may_withdraw() {
     assert!(missing.html.contains("Nơi nộp: chọn xã, phường hoặc đặc khu"));
 
     let commune = select.split("<option value=\"").nth(2).unwrap().split('"').next().unwrap().to_owned();
-    let (dossier, code) = submit(&citizen, "1.001193", &[("agency_code", &commune)]).await;
+    // The birth registration's own fields come from the catalogue and are checked too.
+    assert!(form.contains("for=\"f-child_birth_date\"") && form.contains("Giới tính của trẻ"));
+    let mut without_child = application(&token, &key, "0905123456");
+    without_child.push(("agency_code", &commune));
+    let refused = citizen.post("/nop-ho-so/1.001193", &without_child).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.html.contains("Họ, chữ đệm và tên của trẻ: không được để trống."), "the missing field is named");
+    let child = [("agency_code", commune.as_str()), ("child_name", "Nguyễn Thị Hoà"), ("child_birth_date", "2026-11-01"), ("child_sex", "Nữ"), ("birth_place", "Bệnh viện Đa khoa tỉnh Quảng Ngãi"), ("mother_name", "Trần Thị Mai"), ("requester_relation", "Mẹ")];
+    let (dossier, code) = submit(&citizen, "1.001193", &child).await;
     assert!(code.starts_with(&format!("{commune}-")), "{code}");
 
     let unconfirmed = citizen.act(&dossier, "withdraw", &[("note", "")]).await;
