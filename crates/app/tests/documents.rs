@@ -3,34 +3,12 @@
 //! wallet filled on receipt and on approval, reuse in a later dossier and who may read what.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
-use common::{PASSWORD, TestApp, spawn_app};
+use common::{PASSWORD, Person, TestApp, person, spawn_app};
 use serde_json::{Value, json};
-
-struct Person {
-    client: reqwest::Client,
-    csrf: String,
-    id: String,
-}
-
-async fn person(app: &TestApp, login: &str) -> Person {
-    let (client, csrf) = app.api_login(login).await;
-    let me: Value = client.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
-    Person { client, csrf, id: me["user_id"].as_str().unwrap().to_owned() }
-}
 
 const BOUNDARY: &str = "tinhso-test-7d1f0c";
 
 impl Person {
-    async fn post(&self, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-        let r = self.client.post(app.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, app: &TestApp, path: &str) -> (u16, Value) {
-        let r = self.client.get(app.url(path)).send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
     async fn bytes(&self, app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
         let r = self.client.get(app.url(path)).send().await.unwrap();
         let kind = r.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
@@ -55,13 +33,6 @@ impl Person {
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
-    async fn act(&self, app: &TestApp, d: &Value, action: &str, extra: Value) -> Value {
-        let mut body = json!({"action": action, "version": d["version"]});
-        body.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
-        let (status, out) = self.post(app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), body).await;
-        assert_eq!(status, 200, "{action}: {out}");
-        out
-    }
 }
 
 /// A real 1×1 PNG.
@@ -166,7 +137,7 @@ async fn uploads_are_typed_by_their_bytes_kept_once_and_refused_without_change()
     let (status, scan) = desk.upload(&app, &d, "1", "scan.pdf", "application/pdf", &pdf("Bản quét giấy khai sinh")).await;
     assert_eq!((status, scan["source"].as_str()), (201, Some("scan")));
 
-    let d = desk.act(&app, &d, "receive", json!({})).await;
+    let d = desk.act_ok(&app, &d, "receive", json!({})).await;
     let (status, body) = citizen.upload(&app, &d, "0", "late.pdf", "application/pdf", &pdf("Muộn")).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("documents_closed")));
     assert_eq!(tinhso_audit::verify(&app.db).await.unwrap().first_break, None);
@@ -186,7 +157,7 @@ async fn a_document_given_once_is_reused_and_the_result_lands_in_the_wallet() {
     let form = pdf("Tờ khai của Nguyễn Văn An");
     assert_eq!(citizen.upload(&app, &d1, "0", "to-khai.pdf", "application/pdf", &form).await.0, 201);
     assert_eq!(citizen.get(&app, "/api/v1/wallet").await.1.as_array().unwrap().len(), 0, "nothing is kept before an agency accepts it");
-    let d1 = desk.act(&app, &d1, "receive", json!({})).await;
+    let d1 = desk.act_ok(&app, &d1, "receive", json!({})).await;
     let (status, wallet) = citizen.get(&app, "/api/v1/wallet").await;
     assert_eq!(status, 200);
     let items = wallet.as_array().unwrap();
@@ -231,10 +202,10 @@ async fn a_document_given_once_is_reused_and_the_result_lands_in_the_wallet() {
     assert_eq!(other.get(&app, "/api/v1/wallet").await.1.as_array().unwrap().len(), 0);
 
     // Approval puts the signed result in the wallet; only its owner downloads it.
-    let d1 = lead.act(&app, &d1, "assign", json!({"assignee": officer.id})).await;
-    let d1 = officer.act(&app, &d1, "record_step", json!({})).await;
-    let d1 = officer.act(&app, &d1, "submit_for_approval", json!({})).await;
-    lead.act(&app, &d1, "approve", json!({})).await;
+    let d1 = lead.act_ok(&app, &d1, "assign", json!({"assignee": officer.id})).await;
+    let d1 = officer.act_ok(&app, &d1, "record_step", json!({})).await;
+    let d1 = officer.act_ok(&app, &d1, "submit_for_approval", json!({})).await;
+    lead.act_ok(&app, &d1, "approve", json!({})).await;
     let wallet = citizen.get(&app, "/api/v1/wallet").await.1;
     let result = wallet.as_array().unwrap().iter().find(|i| i["source"] == "result").expect("the result is in the wallet").clone();
     assert_eq!((result["doc_type"].as_str(), result["issuer"].as_str(), result["mime"].as_str()), (Some("result:2.999200"), Some("000.00.04.H55"), Some("application/pdf")));

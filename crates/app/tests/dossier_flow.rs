@@ -3,46 +3,8 @@
 //! with its apology, and what each person may see and do.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
-use common::{PASSWORD, TestApp, spawn_app};
+use common::{PASSWORD, Person, TestApp, ok, person, spawn_app};
 use serde_json::{Value, json};
-
-struct Person {
-    client: reqwest::Client,
-    csrf: String,
-    id: String,
-}
-
-async fn person(app: &TestApp, login: &str) -> Person {
-    let (client, csrf) = app.api_login(login).await;
-    let me: Value = client.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
-    Person { client, csrf, id: me["user_id"].as_str().unwrap().to_owned() }
-}
-
-impl Person {
-    async fn post(&self, app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-        let r = self.client.post(app.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, app: &TestApp, path: &str) -> (u16, Value) {
-        let r = self.client.get(app.url(path)).send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-
-    /// Takes an action on the dossier at its current version; returns status and body.
-    async fn act(&self, app: &TestApp, d: &Value, action: &str, extra: Value) -> (u16, Value) {
-        let mut body = json!({"action": action, "version": d["version"]});
-        if let Value::Object(m) = extra {
-            body.as_object_mut().unwrap().extend(m);
-        }
-        self.post(app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), body).await
-    }
-}
-
-fn ok(r: (u16, Value), what: &str) -> Value {
-    assert_eq!(r.0, 200, "{what}: {}", r.1);
-    r.1
-}
 
 /// A procedure of Sở Tư pháp that passes through Công an tỉnh (as the criminal-record
 /// certificate does), and staff for Công an tỉnh.

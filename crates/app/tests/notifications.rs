@@ -3,7 +3,7 @@
 //! outage delays a message without losing it or repeating the other channel.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
-use common::{TestApp, spawn_app_with};
+use common::{Person, TestApp, person, spawn_app_with};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use tinhso_dossier::entity::event;
@@ -11,34 +11,6 @@ use tinhso_dossier::notify::{Dispatcher, store::entity as notification};
 
 const EMAIL: &str = "nguyen.van.an@example.vn";
 const PHONE: &str = "0905 123 456";
-
-struct Person {
-    client: reqwest::Client,
-    csrf: String,
-    id: String,
-}
-
-async fn person(app: &TestApp, login: &str) -> Person {
-    let (client, csrf) = app.api_login(login).await;
-    let me: Value = client.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
-    Person { client, csrf, id: me["user_id"].as_str().unwrap().to_owned() }
-}
-
-impl Person {
-    async fn post(&self, app: &TestApp, path: &str, body: Value) -> Value {
-        let r = self.client.post(app.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap();
-        let status = r.status().as_u16();
-        let body: Value = r.json().await.unwrap_or(Value::Null);
-        assert!(status == 200 || status == 201, "{path}: {status} {body}");
-        body
-    }
-
-    async fn act(&self, app: &TestApp, d: &Value, action: &str, extra: Value) -> Value {
-        let mut body = json!({"action": action, "version": d["version"]});
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        self.post(app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), body).await
-    }
-}
 
 /// The app without its own notification job, so the test decides when the dispatcher runs.
 async fn app_without_job() -> TestApp {
@@ -55,7 +27,7 @@ async fn setup(app: &TestApp) {
         "service_level": "full_online", "target_groups": ["citizen"],
         "steps": [{"name": "Xử lý", "role": "processing", "days": 5}]
     });
-    steward.post(app, "/api/v1/procedures", procedure).await;
+    steward.post_ok(app, "/api/v1/procedures", procedure).await;
 }
 
 /// A dossier submitted with a phone (and an e-mail if given), and received at the desk.
@@ -65,9 +37,9 @@ async fn received_dossier(app: &TestApp, email: Option<&str>) -> (Value, Person)
     if let Some(e) = email {
         form["email"] = json!(e);
     }
-    let d = citizen.post(app, "/api/v1/dossiers", json!({"procedure_code": "2.999200", "form": form})).await;
+    let d = citizen.post_ok(app, "/api/v1/dossiers", json!({"procedure_code": "2.999200", "form": form})).await;
     let desk = person(app, "motcua.tuphap").await;
-    (desk.act(app, &d, "receive", json!({})).await, citizen)
+    (desk.act_ok(app, &d, "receive", json!({})).await, citizen)
 }
 
 async fn dispatcher(app: &TestApp) -> Dispatcher {
@@ -96,8 +68,8 @@ async fn receipt_and_supplement_reach_the_applicant_by_mail_and_sms_once() {
     let code = d["code"].as_str().unwrap().to_owned();
     let lead = person(&app, "pheduyet.tuphap").await;
     let officer = person(&app, "chuyenvien.tuphap").await;
-    let d = lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await;
-    officer.act(&app, &d, "request_supplement", json!({"note": "Bổ sung bản sao Căn cước công dân"})).await;
+    let d = lead.act_ok(&app, &d, "assign", json!({"assignee": officer.id})).await;
+    officer.act_ok(&app, &d, "request_supplement", json!({"note": "Bổ sung bản sao Căn cước công dân"})).await;
 
     let dispatcher = dispatcher(&app).await;
     assert_eq!(dispatcher.run_once().await.unwrap(), 4, "an e-mail and an SMS for the receipt and for the supplement");

@@ -107,3 +107,54 @@ pub fn sample_procedure(code: &str) -> serde_json::Value {
         "steps": [{"name": "Xử lý", "role": "processing", "days": 10}]
     })
 }
+
+/// A signed-in person talking to the JSON API.
+pub struct Person {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    pub id: String,
+}
+
+pub async fn person(app: &TestApp, login: &str) -> Person {
+    let (client, csrf) = app.api_login(login).await;
+    let me: serde_json::Value = client.get(app.url("/api/v1/session")).send().await.unwrap().json().await.unwrap();
+    Person { client, csrf, id: me["user_id"].as_str().unwrap().to_owned() }
+}
+
+impl Person {
+    pub async fn post(&self, app: &TestApp, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        let r = self.client.post(app.url(path)).header("x-csrf-token", &self.csrf).json(&body).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    pub async fn get(&self, app: &TestApp, path: &str) -> (u16, serde_json::Value) {
+        let r = self.client.get(app.url(path)).send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Takes an action on the dossier at its current version; returns status and body.
+    pub async fn act(&self, app: &TestApp, d: &serde_json::Value, action: &str, extra: serde_json::Value) -> (u16, serde_json::Value) {
+        let mut body = serde_json::json!({"action": action, "version": d["version"]});
+        if let serde_json::Value::Object(m) = extra {
+            body.as_object_mut().unwrap().extend(m);
+        }
+        self.post(app, &format!("/api/v1/dossiers/{}/actions", d["id"].as_str().unwrap()), body).await
+    }
+
+    /// `post` that must succeed (200 or 201); returns the body.
+    pub async fn post_ok(&self, app: &TestApp, path: &str, body: serde_json::Value) -> serde_json::Value {
+        let (status, out) = self.post(app, path, body).await;
+        assert!(status == 200 || status == 201, "{path}: {status} {out}");
+        out
+    }
+
+    /// `act` that must succeed; returns the dossier.
+    pub async fn act_ok(&self, app: &TestApp, d: &serde_json::Value, action: &str, extra: serde_json::Value) -> serde_json::Value {
+        ok(self.act(app, d, action, extra).await, action)
+    }
+}
+
+pub fn ok(r: (u16, serde_json::Value), what: &str) -> serde_json::Value {
+    assert_eq!(r.0, 200, "{what}: {}", r.1);
+    r.1
+}
