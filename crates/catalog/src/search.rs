@@ -7,7 +7,7 @@ use crate::model::Procedure;
 use crate::vocab::{Vocabulary, normalize_words};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, Schema, TEXT};
@@ -80,10 +80,6 @@ fn agency_keys(p: &Procedure) -> impl Iterator<Item = &str> {
 }
 
 impl Filters {
-    fn is_active(&self) -> bool {
-        [&self.field, &self.level, &self.agency, &self.service_level, &self.target_group, &self.life_event].iter().any(|f| f.as_deref().is_some_and(|v| !v.is_empty()))
-    }
-
     /// Whether `p` passes every filter but the one named `skip`.
     fn pass(&self, p: &Procedure, skip: &str) -> bool {
         let ok = |name: &str, want: &Option<String>, has: &dyn Fn(&str) -> bool| {
@@ -220,24 +216,13 @@ impl SearchIndex {
         } else if words.is_empty() {
             Vec::new()
         } else {
-            let query = self.text_query(&words);
-            // Without filters only the first pages need an order, so tantivy can skip what
-            // cannot reach them; the rest is gathered unscored for the total and the facets.
-            let filtered = filters.is_active();
-            let needed = page.max(1).saturating_mul(per_page.clamp(1, 100)).max(RERANK);
-            let limit = if filtered { self.procs.len().max(1) } else { needed.min(self.procs.len().max(1)) };
-            let top = self.searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+            // Every match is scored: the total and the facet counts need them all, and a second,
+            // unscored pass for those measured slower than one scored pass on this catalogue.
+            let limit = self.procs.len().max(1);
+            let top = self.searcher.search(&*self.text_query(&words), &TopDocs::with_limit(limit).order_by_score())?;
             let mut scored: Vec<(f32, usize)> = top.into_iter().filter_map(|(score, addr)| Some((score, self.idx_of(addr)?))).collect();
             self.rerank(&words, &mut scored);
-            let mut ranked: Vec<usize> = scored.into_iter().map(|(_, i)| i).collect();
-            if !filtered && ranked.len() == limit {
-                let seen: HashSet<usize> = ranked.iter().copied().collect();
-                let rest = self.searcher.search(&*query, &DocSetCollector)?;
-                let mut rest: Vec<usize> = rest.into_iter().filter_map(|addr| self.idx_of(addr)).filter(|i| !seen.contains(i)).collect();
-                rest.sort_unstable();
-                ranked.extend(rest);
-            }
-            ranked
+            scored.into_iter().map(|(_, i)| i).collect()
         };
         // Counted by borrowed names, turned into owned keys once per value at the end.
         let mut counts: [HashMap<&str, usize>; 5] = Default::default();
