@@ -16,7 +16,15 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m001_identity_audit::Migration), Box::new(m002_catalog::Migration), Box::new(m003_dossier::Migration), Box::new(m004_results::Migration), Box::new(m005_payments::Migration), Box::new(m006_notifications::Migration), Box::new(m007_wallet::Migration)]
+        vec![
+            Box::new(m001_identity_audit::Migration),
+            Box::new(m002_catalog::Migration),
+            Box::new(m003_dossier::Migration),
+            Box::new(m004_results::Migration),
+            Box::new(m005_payments::Migration),
+            Box::new(m006_notifications::Migration),
+            Box::new(m007_wallet::Migration),
+        ]
     }
 }
 
