@@ -43,8 +43,22 @@ use utoipa::OpenApi;
         tinhso_dossier::http::lookup,
         tinhso_dossier::http::stats,
         tinhso_dossier::http::counter,
+        tinhso_tasks::http::list,
+        tinhso_tasks::http::show,
+        tinhso_tasks::http::report,
+        tinhso_tasks::http::decide,
+        tinhso_tasks::http::file,
+        tinhso_tasks::http::budget,
+        tinhso_indicators::http::list,
+        tinhso_indicators::http::orgs,
+        tinhso_indicators::http::series,
+        tinhso_indicators::http::compute,
+        tinhso_indicators::http::report,
+        tinhso_indicators::http::review,
+        tinhso_indicators::http::ioc,
+        tinhso_indicators::http::public,
     ),
-    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"))
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "tasks", description = "Nhiệm vụ UBND tỉnh giao"), (name = "indicators", description = "Bộ chỉ số, trung tâm điều hành (IOC)"))
 )]
 pub struct ApiDoc;
 

@@ -7,6 +7,9 @@ use tinhso_identity::{accounts, org_units};
 
 pub const ORG_UNITS_CSV: &str = include_str!("../../../data/org_units.csv");
 
+/// The org unit standing for the whole province (UBND tỉnh).
+pub const PROVINCE: &str = "000.00.00.H55";
+
 /// The demo password of every demo account (demo data only).
 pub const DEMO_PASSWORD: &str = "tinhso-demo-2026";
 
@@ -49,5 +52,7 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
     let rows = tinhso_catalog::import::parse_json(tinhso_catalog::DEMO_PROCEDURES.as_bytes())?;
     let existing = catalog.index().len();
     let procedures_created = if existing == 0 { catalog.import("system:seed-demo", rows, false).await?.created } else { 0 };
+    // The province's plan: indicators, targets and tasks of data/plan/ (idempotent).
+    tinhso_indicators::import::import(db, "system:seed-demo", tinhso_indicators::import::bundled()).await?;
     Ok(SeedReport { org_units: units, accounts_created, procedures_created })
 }

@@ -72,6 +72,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_dossier::http::router())
         .merge(tinhso_dossier::documents::router())
         .merge(tinhso_wallet::http::router())
+        .merge(tinhso_tasks::http::router()).merge(tinhso_indicators::http::router())
         .merge(tinhso_dossier::verify::router())
         .merge(tinhso_dossier::pages::router())
         .merge(account::api_router())
@@ -105,9 +106,11 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let catalog = Catalog::open(db.clone()).await?;
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir())?;
     let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
+    let tasks = Arc::new(tinhso_tasks::Tasks::new(db.clone(), blobs.clone()));
+    let indicators = Arc::new(tinhso_indicators::Indicators::new(db.clone(), catalog.clone(), tasks.clone(), blobs.clone(), crate::seed::PROVINCE.to_owned()));
     let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
     let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, metrics: metrics_handle() };
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle() };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -144,6 +147,9 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
             }
         }
     });
+    // Plan tasks past their deadline, and indicator values and the IOC snapshot.
+    tinhso_tasks::spawn_overdue_job(state.tasks.clone(), Duration::from_secs(300));
+    tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(120));
     let store = tinhso_identity::session_store::DbSessionStore::new(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

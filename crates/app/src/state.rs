@@ -12,5 +12,7 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub dossiers: Arc<Dossiers>,
     pub wallet: Arc<tinhso_wallet::Wallet>,
+    pub tasks: Arc<tinhso_tasks::Tasks>,
+    pub indicators: Arc<tinhso_indicators::Indicators>,
     pub metrics: PrometheusHandle,
 }

@@ -61,6 +61,9 @@ enum ImportWhat {
     },
     /// Org units from CSV (code,name,kind,parent_code,demo,source).
     OrgUnits { file: String },
+    /// A plan: a folder with plans.csv, indicators.csv and tasks.csv (see data/plan/README.md),
+    /// or one of these files. All rows are checked first; a bad row imports nothing.
+    Plan { path: String },
 }
 
 #[derive(Subcommand)]
@@ -200,6 +203,14 @@ async fn import(db: &tinhso_db::Db, what: ImportWhat) -> anyhow::Result<()> {
             let rows = tinhso_identity::org_units::parse_csv(&std::fs::read(&file)?).map_err(report)?;
             let n = tinhso_identity::org_units::import(db, actor, rows).await.map_err(report)?;
             println!("Đã nhập {n} đơn vị.");
+        }
+        ImportWhat::Plan { path } => {
+            let files = tinhso_indicators::import::read_path(std::path::Path::new(&path))?;
+            let r = tinhso_indicators::import::import(db, actor, files).await.map_err(report)?;
+            println!(
+                "Đã nhập kế hoạch: {} văn bản mới, {} chỉ tiêu mới ({} dòng mục tiêu), {} nhiệm vụ mới, {} nhiệm vụ cập nhật.",
+                r.plans_created, r.indicators_created, r.targets, r.tasks_created, r.tasks_updated
+            );
         }
         ImportWhat::Procedures { file, skip_invalid } => {
             let bytes = std::fs::read(&file)?;
