@@ -136,7 +136,7 @@ pub async fn report(State(svc): State<Arc<Indicators>>, SignedIn(who): SignedIn,
         }
     }
     let v: f64 = value.trim().replace(',', ".").parse().map_err(|_| Error::invalid("invalid_value", "Giá trị", "phải là số."))?;
-    let id = svc.report(&who, &code, period.trim(), org.trim(), v, &note, file).await?;
+    let id = svc.report(&who, &code, crate::service::NewValue { period, org, value: v, note, evidence: file }).await?;
     Ok((axum::http::StatusCode::CREATED, Json(Reported { id })).into_response())
 }
 

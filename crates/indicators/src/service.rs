@@ -46,6 +46,16 @@ pub struct View {
     pub status_label: &'static str,
 }
 
+/// A value an agency reports, with its evidence (file name, bytes).
+#[derive(Debug, Clone, Default)]
+pub struct NewValue {
+    pub period: String,
+    pub org: String,
+    pub value: f64,
+    pub note: String,
+    pub evidence: Option<(String, Vec<u8>)>,
+}
+
 /// An org unit's value of one indicator (drill-down).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OrgValue {
@@ -188,7 +198,9 @@ impl Indicators {
 
     /// An agency reports the value of a reported indicator for one of its own units, with
     /// evidence; it waits for the lead agency's approval.
-    pub async fn report(&self, who: &Principal, code: &str, period: &str, org: &str, v: f64, note: &str, evidence: Option<(String, Vec<u8>)>) -> Result<Uuid> {
+    pub async fn report(&self, who: &Principal, code: &str, r: NewValue) -> Result<Uuid> {
+        let NewValue { period, org, value: v, note, evidence } = r;
+        let (period, org, note) = (period.trim(), org.trim(), note.as_str());
         compute::month_bounds(period)?;
         let ind = indicator::Entity::find_by_id(code.to_owned()).one(&self.db).await.map_err(db_error)?.ok_or_else(|| Error::not_found("chỉ tiêu"))?;
         if !ind.query.is_empty() {
