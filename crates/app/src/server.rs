@@ -149,7 +149,7 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
     });
     // Plan tasks past their deadline, and indicator values and the IOC snapshot.
     tinhso_tasks::spawn_overdue_job(state.tasks.clone(), Duration::from_secs(300));
-    tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(120));
+    tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(60));
     let store = tinhso_identity::session_store::DbSessionStore::new(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -104,8 +104,9 @@ pub struct Dashboard {
 /// The indicators drawn as 12-month trends.
 pub const TRENDS: [&str; 4] = ["ho_so_truc_tuyen", "dung_han", "ket_qua_dien_tu", "hai_long"];
 
-/// How old a snapshot may be before a page view rebuilds it.
-pub const MAX_AGE_SECS: i64 = 60;
+/// How old a snapshot may be before a page view rebuilds it itself. The background job
+/// rebuilds it every minute, so a page view only rebuilds when the job has stopped.
+pub const MAX_AGE_SECS: i64 = 300;
 
 impl Indicators {
     /// The dashboard, from the snapshot when it is recent enough.
