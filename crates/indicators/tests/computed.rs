@@ -140,3 +140,32 @@ async fn a_plan_with_a_bad_row_imports_nothing() {
     let again = import::import(&db, "test", import::bundled()).await.unwrap();
     assert_eq!((again.plans_created, again.indicators_created, again.tasks_created, again.tasks_updated), (0, 0, 0, 187));
 }
+
+fn staff_of(org: &str) -> Principal {
+    Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role: Role::ProcessingOfficer, org_unit_code: Some(org.into()), org_unit_name: None }] }
+}
+
+#[tokio::test]
+async fn reported_values_need_evidence_and_the_lead_agencys_approval() {
+    let (db, svc, _, _) = setup().await;
+    import::import(&db, "test", import::bundled()).await.unwrap();
+    // 05/KH-UBND I.2.6: officials trained in basic digital skills, led by Sở Nội vụ.
+    let code = "05-I.2.6";
+    let tu_phap = staff_of(AGENCY);
+    let noi_vu = staff_of("000.00.02.H55");
+    let new = |org: &str, evidence: bool| tinhso_indicators::service::NewValue {
+        period: "2026-05".into(), org: org.into(), value: 80.0, note: "80/100 công chức".into(),
+        evidence: evidence.then(|| ("danh-sach.pdf".to_owned(), b"%PDF danh sach".to_vec())),
+    };
+    assert_eq!(svc.report(&tu_phap, code, new(AGENCY, false)).await.unwrap_err().code(), "evidence_required");
+    assert_eq!(svc.report(&tu_phap, code, new("000.00.03.H55", true)).await.unwrap_err().code(), "forbidden", "only for its own unit");
+    assert_eq!(svc.report(&tu_phap, "ho_so_truc_tuyen", new(AGENCY, true)).await.unwrap_err().code(), "computed_indicator");
+    let id = svc.report(&tu_phap, code, new(AGENCY, true)).await.unwrap();
+    let pending = svc.overview("2026-05", AGENCY, false).await.unwrap();
+    assert_eq!(value(&pending, code).0, None, "not counted before approval");
+    assert_eq!(svc.review(&tu_phap, id, true).await.unwrap_err().code(), "forbidden", "the reporter does not approve itself");
+    svc.review(&noi_vu, id, true).await.unwrap();
+    let approved = svc.overview("2026-05", AGENCY, false).await.unwrap();
+    assert_eq!(value(&approved, code), (Some(80.0), 0, 0, Status::AtRisk), "target 100% for 2026–2027");
+    assert_eq!(svc.review(&noi_vu, id, true).await.unwrap_err().code(), "already_decided");
+}
