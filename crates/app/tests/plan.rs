@@ -132,4 +132,6 @@ async fn budgets_add_up_and_the_ioc_shows_figures_against_targets() {
     assert!(p["indicators"].as_array().unwrap().iter().any(|v| v["code"] == "hai_long"));
     let csv = app.get("/chi-so.csv").await.text().await.unwrap();
     assert!(csv.contains("chi_tieu,\"hai_long\""), "{csv}");
+    let xlsx = app.get("/chi-so.xlsx").await.bytes().await.unwrap();
+    assert!(xlsx.starts_with(b"PK"), "an XLSX file is a zip");
 }

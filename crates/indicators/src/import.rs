@@ -211,8 +211,8 @@ pub async fn import(db: &DatabaseConnection, actor: &str, files: PlanFiles) -> R
     Ok(report)
 }
 
-/// Reads `plans.csv`, `indicators.csv` and `tasks.csv` from a folder, or one of them from a
-/// file (named by its file name).
+/// Reads `plans.csv`, `indicators.csv` and `tasks.csv` from a folder, one of them from a file
+/// (named by its file name), or all three from the sheets of an XLSX workbook.
 pub fn read_path(path: &std::path::Path) -> anyhow::Result<PlanFiles> {
     let mut files = PlanFiles::default();
     let paths: Vec<std::path::PathBuf> = if path.is_dir() {
@@ -221,6 +221,9 @@ pub fn read_path(path: &std::path::Path) -> anyhow::Result<PlanFiles> {
         vec![path.to_path_buf()]
     };
     for p in paths {
+        if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+            return crate::xlsx::read(&std::fs::read(&p)?).map_err(|e| anyhow::anyhow!("{}", e.public_message()));
+        }
         let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         let bytes = std::fs::read(&p)?;
         match name.as_str() {

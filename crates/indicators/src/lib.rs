@@ -12,6 +12,7 @@ mod pages;
 pub mod service;
 pub mod status;
 pub mod svg;
+pub mod xlsx;
 
 pub use pages::Public;
 pub use service::{Indicators, OrgValue, View};

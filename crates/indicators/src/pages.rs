@@ -28,6 +28,7 @@ where
         .route("/dieu-hanh/chi-so/{code}", get(drill))
         .route("/chi-so", get(public_page))
         .route("/chi-so.csv", get(public_csv))
+        .route("/chi-so.xlsx", get(public_xlsx))
 }
 
 /// 95.3 → "95,3%"; none → "—".
@@ -135,4 +136,11 @@ async fn public_csv(State(svc): State<Arc<Indicators>>) -> Result<Response, Page
     }
     let name = format!("attachment; filename=\"chi-so-{}.csv\"", p.period);
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, name)], out).into_response())
+}
+
+async fn public_xlsx(State(svc): State<Arc<Indicators>>) -> Result<Response, PageError> {
+    let p = public_figures(&svc).await?;
+    let bytes = crate::xlsx::public_workbook(&p)?;
+    let name = format!("attachment; filename=\"chi-so-{}.xlsx\"", p.period);
+    Ok(([(header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()), (header::CONTENT_DISPOSITION, name)], bytes).into_response())
 }
