@@ -122,6 +122,8 @@ async fn budgets_add_up_and_the_ioc_shows_figures_against_targets() {
     assert_eq!(r.status().as_u16(), 403);
     let page = officer.client.get(app.url("/dieu-hanh/chi-so/nhiem_vu_dien_tu")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Theo cơ quan, đơn vị") && page.contains("Sở Tư pháp"), "{page}");
+    let page = officer.client.get(app.url(&format!("/dieu-hanh/don-vi/{TU_PHAP}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Sở Tư pháp — kỳ") && page.contains("Tỷ lệ nhiệm vụ"), "{page}");
 
     // The public page and its downloads need no account and carry no personal data.
     let r = app.get("/chi-so").await;

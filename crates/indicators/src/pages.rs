@@ -26,6 +26,7 @@ where
     Router::new()
         .route("/dieu-hanh", get(ioc))
         .route("/dieu-hanh/chi-so/{code}", get(drill))
+        .route("/dieu-hanh/don-vi/{org}", get(unit))
         .route("/chi-so", get(public_page))
         .route("/chi-so.csv", get(public_csv))
         .route("/chi-so.xlsx", get(public_xlsx))
@@ -88,6 +89,25 @@ async fn drill(chrome: Chrome, SignedIn(who): SignedIn, State(svc): State<Arc<In
     let points = svc.series(&code, &svc.province, &period, 12).await.map_err(fail)?;
     let chart = crate::svg::trend(&format!("{} — 12 tháng", head.name), &points, head.target);
     render(&DrillPage { chrome, head, units, period, chart })
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    chrome: Chrome,
+    name: String,
+    views: Vec<View>,
+    period: String,
+}
+
+/// One org unit's indicators (the drill-down from the province to an agency or a commune).
+async fn unit(chrome: Chrome, SignedIn(who): SignedIn, State(svc): State<Arc<Indicators>>, Path(org): Path<String>, Query(q): Query<PeriodQuery>) -> Result<Html<String>, PageError> {
+    let fail = |e| PageError(e, Box::new(chrome.clone()));
+    staff(&who).map_err(fail)?;
+    let unit = tinhso_identity::org_units::by_code(svc.db(), &org).await.map_err(fail)?;
+    let period = q.period.filter(|p| !p.is_empty()).unwrap_or_else(Indicators::current_period);
+    let views = svc.overview(&period, &org, false).await.map_err(fail)?.into_iter().filter(|v| v.value.is_some()).collect();
+    render(&UnitPage { chrome, name: unit.name, views, period })
 }
 
 /// What the public page and its downloads publish: no personal data, only counts and shares.
