@@ -88,6 +88,23 @@ async fn agencies_see_and_report_their_own_tasks_and_leaders_decide() {
     let r = post_report(&officer, &app, id, form()).await;
     assert_eq!(r.status().as_u16(), 409);
 
+    // The report form of the task page carries the session's CSRF token; without it nothing is saved.
+    let next = mine[1]["id"].as_str().unwrap();
+    let page = officer.client.get(app.url(&format!("/nhiem-vu/{next}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Gửi báo cáo tiến độ"), "the lead agency sees the form");
+    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let send = |fields: Vec<(&'static str, String)>| {
+        let body = multipart(&fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(), None);
+        officer.client.post(app.url(&format!("/nhiem-vu/{next}/bao-cao"))).header("content-type", format!("multipart/form-data; boundary={BOUNDARY}")).body(body).send()
+    };
+    let r = send(vec![("progress", "30".into()), ("note", "Đã khảo sát".into())]).await.unwrap();
+    assert_eq!(r.status().as_u16(), 422, "no token");
+    let r = send(vec![("csrf_token", token.clone()), ("progress", "30".into()), ("note", "Đã khảo sát hiện trạng".into())]).await.unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, detail) = officer.get(&app, &format!("/api/v1/tasks/{next}")).await;
+    assert_eq!(detail["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["reports"][0]["note"], "Đã khảo sát hiện trạng");
+
     // The pages: my tasks for staff, every agency's for leaders.
     let page = officer.client.get(app.url("/nhiem-vu")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Nhiệm vụ của đơn vị tôi") && page.contains("6 nhiệm vụ."), "{page}");
