@@ -117,11 +117,16 @@ pub fn shares(query: &str, d: &MonthData, province: &str) -> Shares {
 /// month's earlier computed values). Answers how many values were stored.
 pub async fn compute_month(db: &DatabaseConnection, catalog: &Catalog, tasks: &Tasks, period: &str, province: &str) -> Result<usize> {
     let data = month_data(db, catalog, tasks, period, province, Utc::now()).await?;
+    store_month(db, period, &data, province).await
+}
+
+/// Stores the values of one month computed from `data`.
+pub async fn store_month(db: &DatabaseConnection, period: &str, data: &MonthData, province: &str) -> Result<usize> {
     let computed = indicator::Entity::find().filter(indicator::Column::Query.ne("")).all(db).await.map_err(db_error)?;
     let now = Utc::now();
     let mut rows = Vec::new();
     for ind in &computed {
-        for (org, (n, d)) in shares(&ind.query, &data, province) {
+        for (org, (n, d)) in shares(&ind.query, data, province) {
             let v = (d > 0).then(|| 100.0 * n as f64 / d as f64);
             rows.push(value::ActiveModel {
                 id: Set(tinhso_core::new_id()),

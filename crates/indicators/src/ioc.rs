@@ -119,19 +119,35 @@ impl Indicators {
         self.refresh_dashboard().await
     }
 
-    /// Rebuilds the snapshot now (the background job and a stale page view call this).
+    /// Rebuilds the snapshot now (a stale page view calls this).
     pub async fn refresh_dashboard(&self) -> Result<Arc<Dashboard>> {
-        let d = Arc::new(self.build_dashboard(Utc::now()).await?);
+        let now = Utc::now();
+        let data = compute::month_data(&self.db, &self.catalog, &self.tasks, &compute::period_of(now), &self.province, now).await?;
+        self.install(now, data).await
+    }
+
+    /// What the background job does: reads the current month once, stores its indicator
+    /// values, and rebuilds the snapshot from the same figures.
+    pub async fn refresh(&self) -> Result<Arc<Dashboard>> {
+        let now = Utc::now();
+        let period = compute::period_of(now);
+        let data = compute::month_data(&self.db, &self.catalog, &self.tasks, &period, &self.province, now).await?;
+        compute::store_month(&self.db, &period, &data, &self.province).await?;
+        self.install(now, data).await
+    }
+
+    async fn install(&self, now: DateTime<Utc>, data: compute::MonthData) -> Result<Arc<Dashboard>> {
+        let d = Arc::new(self.build_dashboard(now, data).await?);
         *self.snapshot.write().await = Some(d.clone());
         Ok(d)
     }
 
-    async fn build_dashboard(&self, now: DateTime<Utc>) -> Result<Dashboard> {
+    async fn build_dashboard(&self, now: DateTime<Utc>, data: compute::MonthData) -> Result<Dashboard> {
         let period = compute::period_of(now);
         let (from, to) = compute::month_bounds(&period)?;
         let vn = tinhso_core::calendar::vietnam();
         let midnight = vn.from_local_datetime(&now.with_timezone(&vn).date_naive().and_hms_opt(0, 0, 0).unwrap_or_default()).single().map(|t| t.with_timezone(&Utc)).unwrap_or(from);
-        let per_agency = dossier_figures(&self.db, GroupBy::Agency, from, to).await?;
+        let per_agency = data.figures;
         let mut today = Totals::default();
         for f in dossier_figures(&self.db, GroupBy::Agency, midnight, to).await? {
             today.add(&f);
@@ -155,11 +171,8 @@ impl Indicators {
             on_time: share(month.on_time, month.on_time + month.late),
             satisfaction: share(month.satisfied, month.ratings),
         };
-        let day = now.with_timezone(&vn).date_naive();
-        let mut tasks_overdue: Vec<TaskRow> = self
+        let mut tasks_overdue: Vec<TaskRow> = data
             .tasks
-            .figures(day, &self.province)
-            .await?
             .into_iter()
             .filter(|t| t.org_code != self.province && t.overdue > 0)
             .map(|t| TaskRow { name: units.get(&t.org_code).map(|u| u.0.clone()).unwrap_or_else(|| t.org_code.clone()), code: t.org_code, assigned: t.assigned, overdue: t.overdue })

@@ -24,12 +24,8 @@ pub fn spawn_job(svc: std::sync::Arc<Indicators>, every: std::time::Duration) {
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            let period = Indicators::current_period();
-            if let Err(e) = svc.recompute(&period).await {
-                tracing::warn!(error = %e, "indicator computation failed");
-            }
-            if let Err(e) = svc.refresh_dashboard().await {
-                tracing::warn!(error = %e, "dashboard refresh failed");
+            if let Err(e) = svc.refresh().await {
+                tracing::warn!(error = %e, "indicator computation or dashboard refresh failed");
             }
         }
     });
