@@ -103,6 +103,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 /// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let catalog = Catalog::open(db.clone()).await?;
+    let counted = tinhso_dossier::stats::ensure_built(&db).await?;
+    if counted > 0 {
+        tracing::info!(dossiers = counted, "dossier figures counted from the dossiers");
+    }
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir())?;
     let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
     let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };

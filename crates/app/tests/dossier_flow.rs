@@ -75,8 +75,12 @@ async fn a_dossier_travels_through_two_agencies_to_its_result() {
 
     let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
     let d = ok(officer.act(&app, &d, "record_step", json!({"note": "Đã tra cứu"})).await, "step");
+    let own_part = d["stage_due_at"].as_str().expect("the first agency has its own part of the time").to_owned();
+    assert!(own_part < d["due_at"].as_str().unwrap().to_owned(), "its part ends before the whole time limit");
     let d = ok(officer.act(&app, &d, "transfer", json!({})).await, "transfer");
     assert_eq!((d["state"].as_str(), d["current_unit_code"].as_str()), (Some("transferred"), Some("000.00.15.H55")));
+    let next_part = d["stage_due_at"].as_str().unwrap();
+    assert!(next_part != own_part && next_part <= d["due_at"].as_str().unwrap(), "the next agency gets its own part: {next_part}");
     assert_eq!(officer.act(&app, &d, "record_step", json!({})).await.0, 409, "the first agency has handed it over");
 
     let d = ok(police_lead.act(&app, &d, "assign", json!({"assignee": police_officer.id})).await, "assign at police");
@@ -119,6 +123,7 @@ async fn refusal_needs_a_reason_and_withdrawal_ends_it() {
     assert!(d2["code"].as_str().unwrap().ends_with("-0002"));
     let d2 = ok(citizen.act(&app, &d2, "withdraw", json!({})).await, "withdraw");
     assert_eq!(d2["state"], "withdrawn");
+    assert_counted_right(&app).await;
 }
 
 #[tokio::test]
@@ -163,6 +168,7 @@ async fn a_late_result_needs_an_apology_with_a_new_appointment() {
     assert_eq!(d["state"], "result_returned");
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
     assert!(timeline.as_array().unwrap().iter().any(|e| e["action"] == "apologize" && e["note"].as_str().unwrap().contains("Hẹn trả kết quả mới")));
+    assert_counted_right(&app).await;
 }
 
 #[tokio::test]
@@ -290,6 +296,7 @@ async fn the_fee_is_paid_through_the_gateway_before_the_result() {
     assert_eq!(d["state"], "result_returned");
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
     assert_eq!(timeline.as_array().unwrap().iter().filter(|e| e["action"] == "payment").count(), 2, "one event per attempt's outcome");
+    assert_counted_right(&app).await;
 }
 
 /// The public status lookup and the leaders' figures after one finished, rated dossier.
@@ -316,6 +323,21 @@ async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     }
     let (_, months) = leader.get(app, &format!("/api/v1/stats/dossiers?group=month&{period}")).await;
     assert_eq!(months[0]["key"], chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).format("%Y-%m").to_string());
+    assert_counted_right(app).await;
+}
+
+/// The figures kept change by change equal a count made afresh from the dossiers.
+pub async fn assert_counted_right(app: &TestApp) {
+    use tinhso_dossier::stats::{GroupBy, dossier_figures};
+    let (from, to) = (chrono::Utc::now() - chrono::Duration::days(40), chrono::Utc::now() + chrono::Duration::days(40));
+    let mut kept = Vec::new();
+    for group in [GroupBy::Agency, GroupBy::Procedure] {
+        kept.push(dossier_figures(&app.db, group, from, to).await.unwrap());
+    }
+    tinhso_dossier::stats::rebuild(&app.db).await.unwrap();
+    for (group, kept) in [GroupBy::Agency, GroupBy::Procedure].into_iter().zip(kept) {
+        assert_eq!(dossier_figures(&app.db, group, from, to).await.unwrap(), kept, "{group:?}");
+    }
 }
 
 #[tokio::test]

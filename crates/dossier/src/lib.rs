@@ -3,6 +3,7 @@
 pub mod codes;
 pub mod documents;
 pub mod entity;
+pub mod figures;
 pub mod form;
 pub mod http;
 pub mod machine;

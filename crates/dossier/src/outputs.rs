@@ -152,6 +152,7 @@ impl Dossiers {
             Error::Conflict { .. } => Error::conflict("already_rated", "Hồ sơ này đã được đánh giá."),
             other => other,
         })?;
+        crate::figures::apply(&tx, &d, &crate::figures::Delta::default().add("ratings", 1).add("satisfied", i64::from(req.score >= 4))).await?;
         tinhso_audit::record(&tx, Entry::new(who.actor(), "dossier.rate", format!("dossier:{id}")).detail(serde_json::json!({"score": req.score}))).await?;
         tx.commit().await.map_err(db_error)
     }
