@@ -76,7 +76,7 @@ async fn a_dossier_travels_through_two_agencies_to_its_result() {
     let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
     let d = ok(officer.act(&app, &d, "record_step", json!({"note": "Đã tra cứu"})).await, "step");
     let own_part = d["stage_due_at"].as_str().expect("the first agency has its own part of the time").to_owned();
-    assert!(own_part < d["due_at"].as_str().unwrap().to_owned(), "its part ends before the whole time limit");
+    assert!(own_part.as_str() < d["due_at"].as_str().unwrap(), "its part ends before the whole time limit");
     let d = ok(officer.act(&app, &d, "transfer", json!({})).await, "transfer");
     assert_eq!((d["state"].as_str(), d["current_unit_code"].as_str()), (Some("transferred"), Some("000.00.15.H55")));
     let next_part = d["stage_due_at"].as_str().unwrap();
