@@ -43,6 +43,10 @@ use utoipa::OpenApi;
         tinhso_dossier::http::lookup,
         tinhso_dossier::http::stats,
         tinhso_dossier::http::counter,
+        tinhso_dossier::drafts::list,
+        tinhso_dossier::drafts::show,
+        tinhso_dossier::drafts::save,
+        tinhso_dossier::drafts::remove,
     ),
     tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"))
 )]

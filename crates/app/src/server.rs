@@ -71,6 +71,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_catalog::http::router())
         .merge(tinhso_dossier::http::router())
         .merge(tinhso_dossier::documents::router())
+        .merge(tinhso_dossier::drafts::router())
         .merge(tinhso_wallet::http::router())
         .merge(tinhso_dossier::verify::router())
         .merge(tinhso_dossier::pages::router())

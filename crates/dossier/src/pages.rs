@@ -26,6 +26,7 @@ where
     Router::new()
         .route("/nop-ho-so/{code}", get(apply::form_page).post(apply::submit))
         .route("/ho-so-cua-toi", get(lists::mine))
+        .route("/ban-nhap/{code}/xoa", get(lists::confirm_delete_draft).post(lists::delete_draft))
         .route("/can-bo/ho-so", get(lists::queue))
         .route("/ho-so/{id}", get(detail::show))
         .route("/ho-so/{id}/thao-tac", post(detail::act))

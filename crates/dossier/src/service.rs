@@ -162,6 +162,9 @@ impl Dossiers {
         }
         add_event(&tx, id, &who.actor(), "submit", None, State::Submitted, "").await?;
         figures::apply(&tx, &row, &Delta::submission(&row, p.fully_online())).await?;
+        if desk.is_none() {
+            crate::drafts::discard(&tx, applicant.id, &p.code).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok((self.get(who, id).await?, true))
     }
