@@ -6,6 +6,7 @@ mod apply;
 mod detail;
 mod extras;
 mod lists;
+mod papers;
 mod view;
 
 use crate::Dossiers;
@@ -31,6 +32,8 @@ where
         .route("/ho-so/{id}", get(detail::show))
         .route("/ho-so/{id}/thao-tac", post(detail::act))
         .route("/ho-so/{id}/xin-loi", post(detail::apologize))
+        .route("/ho-so/{id}/giay-to", post(papers::upload).layer(axum::extract::DefaultBodyLimit::max(crate::documents::upload::MAX_BODY_BYTES)))
+        .route("/ho-so/{id}/giay-to/tu-kho", post(papers::from_wallet))
         .route("/ho-so/{id}/thanh-toan", post(extras::pay))
         .route("/ho-so/{id}/danh-gia", post(extras::rate))
 }
