@@ -67,6 +67,7 @@ fn refused(r: Refusal) -> Error {
 }
 
 /// `POST /ho-so/{id}/giay-to`: a file for one required document, from the page's upload form.
+#[allow(clippy::too_many_arguments)] // an axum handler: one argument per extractor
 pub async fn upload(
     chrome: Chrome,
     session: Session,
