@@ -303,13 +303,23 @@ async fn the_fee_is_paid_through_the_gateway_before_the_result() {
 async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     let code = d["code"].as_str().unwrap();
     let anyone = common::client();
-    let r = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905%20123%20456"))).send().await.unwrap();
+    let lookup = |contact: &str| anyone.post(app.url("/api/v1/dossiers/lookup")).json(&json!({"code": code, "contact": contact})).send();
+    let r = lookup("0905 123 456").await.unwrap();
     assert_eq!(r.status(), 200);
     let status: Value = r.json().await.unwrap();
     assert_eq!(status["state"], "Đã trả kết quả");
     assert!(status.get("applicant_name").is_none() && !status.to_string().contains("Nguyễn"), "no personal data: {status}");
-    let wrong = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905000000"))).send().await.unwrap();
-    assert_eq!(wrong.status(), 404);
+    assert_eq!(lookup("051095000123").await.unwrap().status(), 200, "the personal id number works too");
+    for wrong in ["0905000000", "051095000999", ""] {
+        assert_eq!(lookup(wrong).await.unwrap().status(), 404, "{wrong}");
+    }
+    let page = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905123456")]).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Đã trả kết quả") && !html.contains("Nguyễn") && !html.contains("0905123456"), "{html}");
+    let miss = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905000000")]).send().await.unwrap();
+    assert_eq!(miss.status(), 404);
+    assert!(miss.text().await.unwrap().contains("role=\"alert\""));
 
     let today = chrono::Utc::now().date_naive();
     let period = format!("from={}&to={}", today - chrono::Duration::days(1), today + chrono::Duration::days(2));

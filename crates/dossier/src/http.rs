@@ -36,7 +36,7 @@ where
         .route("/api/v1/results/{code}", get(check_code))
         .route("/api/v1/results/verify", post(check_file))
         .route("/api/v1/dossiers/{id}/payment", post(start_payment))
-        .route("/api/v1/dossiers/lookup", get(lookup))
+        .route("/api/v1/dossiers/lookup", post(lookup))
         .route("/api/v1/stats/dossiers", get(stats))
         .route("/api/thanh-toan/ipn", get(payment_ipn))
         .route("/thanh-toan/ket-qua", get(payment_return))
@@ -157,18 +157,19 @@ pub async fn apologize(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn
     Ok(Json(svc.apologize(&who, id, req).await?))
 }
 
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-pub struct LookupParams {
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct LookupRequest {
     /// The dossier code.
     pub code: String,
-    /// The phone number given in the application.
-    pub phone: String,
+    /// The phone number given in the application, or the applicant's personal id number.
+    pub contact: String,
 }
 
-/// Public: a dossier's state by its code and the applicant's phone number.
-#[utoipa::path(get, path = "/api/v1/dossiers/lookup", tag = "dossier", params(LookupParams), responses((status = 200, body = PublicStatus), (status = 404, description = "not_found")))]
-pub async fn lookup(State(svc): State<Arc<Dossiers>>, Query(p): Query<LookupParams>) -> Result<Json<PublicStatus>, ApiError> {
-    Ok(Json(svc.lookup(&p.code, &p.phone).await?))
+/// Public: a dossier's state by its code and the applicant's phone or personal id number (sent
+/// in the body, so it never sits in a URL or an access log).
+#[utoipa::path(post, path = "/api/v1/dossiers/lookup", tag = "dossier", request_body = LookupRequest, responses((status = 200, body = PublicStatus), (status = 404, description = "not_found")))]
+pub async fn lookup(State(svc): State<Arc<Dossiers>>, ApiJson(req): ApiJson<LookupRequest>) -> Result<Json<PublicStatus>, ApiError> {
+    Ok(Json(svc.lookup(&req.code, &req.contact).await?))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

@@ -7,6 +7,7 @@ mod detail;
 mod extras;
 mod lists;
 mod papers;
+mod track;
 mod view;
 
 use crate::Dossiers;
@@ -26,6 +27,7 @@ where
 {
     Router::new()
         .route("/nop-ho-so/{code}", get(apply::form_page).post(apply::submit))
+        .route("/tra-cuu-ho-so", get(track::form).post(track::lookup))
         .route("/ho-so-cua-toi", get(lists::mine))
         .route("/ban-nhap/{code}/xoa", get(lists::confirm_delete_draft).post(lists::delete_draft))
         .route("/can-bo/ho-so", get(lists::queue))
