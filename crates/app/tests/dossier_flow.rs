@@ -331,6 +331,12 @@ async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     for (figure, want) in [("submitted", 1), ("received", 1), ("finished", 1), ("on_time", 1), ("online", 1), ("electronic_results", 1), ("ratings", 1), ("satisfied", 1), ("in_progress", 0)] {
         assert_eq!(row[figure], want, "{figure}: {row}");
     }
+    let page = leader.client.get(app.url("/thong-ke/ho-so?nhom=agency")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let row = html.split("title=\"000.00.04.H55\">").nth(1).expect("a row for Sở Tư pháp");
+    assert!(row.starts_with("Sở Tư pháp</th><td>1</td>") && row.contains("<td>100,0%</td>"), "{row}");
+    assert_eq!(citizen.client.get(app.url("/thong-ke/ho-so")).send().await.unwrap().status(), 403);
     let (_, months) = leader.get(app, &format!("/api/v1/stats/dossiers?group=month&{period}")).await;
     assert_eq!(months[0]["key"], chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).format("%Y-%m").to_string());
     assert_counted_right(app).await;

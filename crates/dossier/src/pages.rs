@@ -5,6 +5,7 @@
 mod apply;
 mod detail;
 mod extras;
+mod figures;
 mod lists;
 mod papers;
 mod track;
@@ -27,6 +28,7 @@ where
 {
     Router::new()
         .route("/nop-ho-so/{code}", get(apply::form_page).post(apply::submit))
+        .route("/thong-ke/ho-so", get(figures::page))
         .route("/tra-cuu-ho-so", get(track::form).post(track::lookup))
         .route("/ho-so-cua-toi", get(lists::mine))
         .route("/ban-nhap/{code}/xoa", get(lists::confirm_delete_draft).post(lists::delete_draft))

@@ -61,8 +61,8 @@ pub struct Figures {
 }
 
 impl Figures {
-    fn set(&mut self, counter: &str, v: i64) {
-        let slot = match counter {
+    fn slot_mut(&mut self, counter: &str) -> Option<&mut i64> {
+        Some(match counter {
             "submitted" => &mut self.submitted,
             "received" => &mut self.received,
             "finished" => &mut self.finished,
@@ -80,9 +80,19 @@ impl Figures {
             "documents_reused" => &mut self.documents_reused,
             "ratings" => &mut self.ratings,
             "satisfied" => &mut self.satisfied,
-            _ => return,
-        };
-        *slot = v;
+            _ => return None,
+        })
+    }
+
+    /// Adds another group's counts to these (a total row).
+    pub fn add(&mut self, other: &Figures) {
+        let mut other = other.clone();
+        for c in COUNTERS {
+            let v = other.slot_mut(c).map_or(0, |v| *v);
+            if let Some(slot) = self.slot_mut(c) {
+                *slot += v;
+            }
+        }
     }
 }
 
@@ -143,7 +153,9 @@ pub async fn dossier_figures_of(db: &DatabaseConnection, group: GroupBy, from: D
         .map(|row| {
             let mut f = Figures { key: row.try_get::<Option<String>>("", "key").map_err(db_error)?.unwrap_or_default(), ..Figures::default() };
             for c in COUNTERS {
-                f.set(c, int(row, c)?);
+                if let Some(slot) = f.slot_mut(c) {
+                    *slot = int(row, c)?;
+                }
             }
             Ok(f)
         })
