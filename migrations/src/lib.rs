@@ -10,6 +10,7 @@ mod m004_results;
 mod m005_payments;
 mod m006_notifications;
 mod m007_wallet;
+mod m008_dossier_figures;
 mod m010_plan;
 
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m005_payments::Migration),
             Box::new(m006_notifications::Migration),
             Box::new(m007_wallet::Migration),
+            Box::new(m008_dossier_figures::Migration),
             Box::new(m010_plan::Migration),
         ]
     }

@@ -159,15 +159,10 @@ impl MigrationTrait for Migration {
         let mut vkey = index("indicator_values", "idx_indicator_values_key", &["indicator_code", "period", "org_code"]);
         m.create_index(vkey.unique().take()).await?;
         m.create_index(index("indicator_values", "idx_indicator_values_period", &["period", "org_code"])).await?;
-        // The indicators count a month's dossiers (tinhso_dossier::stats by submission date):
-        // without this index each month's computation reads every dossier ever submitted.
-        m.create_index(index("dossiers", "idx_dossiers_submitted", &["submitted_at"])).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let mut drop = Index::drop();
-        m.drop_index(drop.name("idx_dossiers_submitted").table("dossiers").to_owned()).await?;
         for t in ["indicator_values", "indicator_targets", "indicators", "plan_task_reports", "plan_task_orgs", "plan_tasks", "plan_documents"] {
             m.drop_table(Table::drop().table(t).take()).await?;
         }

@@ -71,6 +71,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_catalog::http::router())
         .merge(tinhso_dossier::http::router())
         .merge(tinhso_dossier::documents::router())
+        .merge(tinhso_dossier::drafts::router())
         .merge(tinhso_wallet::http::router())
         .merge(tinhso_tasks::http::router()).merge(tinhso_indicators::http::router())
         .merge(tinhso_dossier::verify::router())
@@ -104,6 +105,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 /// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
     let catalog = Catalog::open(db.clone()).await?;
+    let counted = tinhso_dossier::stats::ensure_built(&db).await?;
+    if counted > 0 {
+        tracing::info!(dossiers = counted, "dossier figures counted from the dossiers");
+    }
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir())?;
     let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
     let tasks = Arc::new(tinhso_tasks::Tasks::new(db.clone(), blobs.clone()));

@@ -17,22 +17,51 @@ impl Person {
 
     /// Uploads one file as `multipart/form-data`, the way a browser form sends it.
     async fn upload(&self, app: &TestApp, d: &Value, requirement: &str, name: &str, declared: &str, bytes: &[u8]) -> (u16, Value) {
-        let mut body = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"requirement\"\r\n\r\n{requirement}\r\n").into_bytes();
-        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n").as_bytes());
-        body.extend_from_slice(bytes);
-        body.extend(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
         let r = self
             .client
             .post(app.url(&format!("/api/v1/dossiers/{}/documents", d["id"].as_str().unwrap())))
             .header("x-csrf-token", &self.csrf)
             .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
-            .body(body)
+            .body(multipart(&[("requirement", requirement)], name, declared, bytes))
             .send()
             .await
             .unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
+    /// Sends the dossier page's upload form; returns status, where it leads and the page.
+    async fn page_upload(&self, app: &TestApp, d: &Value, csrf: &str, name: &str, bytes: &[u8]) -> (u16, String, String) {
+        let body = multipart(&[("csrf_token", csrf), ("requirement", "0")], name, "application/octet-stream", bytes);
+        let r = self
+            .client
+            .post(app.url(&format!("/ho-so/{}/giay-to", d["id"].as_str().unwrap())))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+        (r.status().as_u16(), location, r.text().await.unwrap())
+    }
+
+    async fn html(&self, app: &TestApp, path: &str) -> String {
+        let r = self.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        r.text().await.unwrap()
+    }
+
+}
+
+/// A `multipart/form-data` body with text fields and one file.
+fn multipart(fields: &[(&str, &str)], name: &str, declared: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+    }
+    body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {declared}\r\n\r\n").as_bytes());
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
 }
 
 /// A real 1×1 PNG.
@@ -181,7 +210,9 @@ async fn a_document_given_once_is_reused_and_the_result_lands_in_the_wallet() {
     let (status, _, bytes) = desk.bytes(&app, reused["download_url"].as_str().unwrap()).await;
     assert_eq!((status, bytes == form), (200, true), "the agency reads the reused file");
     let end = chrono::Utc::now() + chrono::Duration::minutes(5);
-    assert_eq!(tinhso_dossier::documents::reuse_share(&app.db, start, end).await.unwrap(), (1, 2), "one of two documents was given only once");
+    let figures = tinhso_dossier::stats::dossier_figures(&app.db, tinhso_dossier::stats::GroupBy::Procedure, start, end).await.unwrap();
+    let shares: Vec<_> = figures.iter().map(|f| (f.documents_reused, f.documents, f.digitised)).collect();
+    assert_eq!(shares, [(1, 2, 2)], "one of two documents was given only once; both dossiers are digitised");
     assert_eq!(offers[0]["given"].as_array().unwrap().len(), 0);
 
     // Another citizen cannot pick, read or download someone else's items.
@@ -226,4 +257,41 @@ async fn a_document_given_once_is_reused_and_the_result_lands_in_the_wallet() {
     assert!(page.contains("Sở Tư pháp"), "the issuer by name");
     assert_eq!(common::client().get(app.url("/kho-du-lieu")).send().await.unwrap().status(), 303, "signing in first");
     assert_eq!(tinhso_audit::verify(&app.db).await.unwrap().first_break, None);
+}
+
+#[tokio::test]
+async fn the_dossier_page_takes_uploads_and_offers_what_the_store_holds() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = person(&app, "051095000123").await;
+    let desk = person(&app, "motcua.tuphap").await;
+    let d1 = submit(&app, &citizen, "p1").await;
+    let page_path = format!("/ho-so/{}", d1["id"].as_str().unwrap());
+    let page = citizen.html(&app, &page_path).await;
+    assert!(page.contains("Thành phần hồ sơ") && page.contains("enctype=\"multipart/form-data\"") && page.contains("Chưa có tệp."), "{page}");
+
+    let form = pdf("Tờ khai");
+    let (status, _, html) = citizen.page_upload(&app, &d1, "", "to-khai.pdf", &form).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("Phiên làm việc đã hết hạn"), "a form without its token is refused");
+    let (status, _, html) = citizen.page_upload(&app, &d1, &citizen.csrf, "to-khai.pdf", b"chi la chu").await;
+    assert_eq!(status, 422);
+    assert!(html.contains("role=\"alert\"") && html.contains("Chỉ nhận tệp PDF, JPEG hoặc PNG"), "{html}");
+    assert_eq!(citizen.get(&app, &docs_path(&d1)).await.1.as_array().unwrap().len(), 0, "refusals add nothing");
+    let (status, location, _) = citizen.page_upload(&app, &d1, &citizen.csrf, "to-khai.pdf", &form).await;
+    assert_eq!((status, location.as_str()), (303, format!("{page_path}?da=document").as_str()));
+    let page = citizen.html(&app, &location).await;
+    assert!(page.contains("Đã thêm giấy tờ vào hồ sơ.") && page.contains(">to-khai.pdf</a>"), "{page}");
+
+    desk.act_ok(&app, &d1, "receive", json!({})).await;
+    let d2 = submit(&app, &citizen, "p2").await;
+    let page2_path = format!("/ho-so/{}", d2["id"].as_str().unwrap());
+    let page2 = citizen.html(&app, &page2_path).await;
+    assert!(page2.contains("trong kho"), "the store's item is offered: {page2}");
+    let item = page2.split("name=\"wallet_item_id\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let pick = [("csrf_token", citizen.csrf.as_str()), ("requirement", "0"), ("wallet_item_id", item.as_str())];
+    let r = citizen.client.post(app.url(&format!("{page2_path}/giay-to/tu-kho"))).form(&pick).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(citizen.html(&app, &page2_path).await.contains("(dùng lại từ kho dữ liệu)"));
+    assert!(!desk.html(&app, &page_path).await.contains("Tải tệp cho"), "a received dossier takes no more files");
 }

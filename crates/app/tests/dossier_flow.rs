@@ -75,8 +75,12 @@ async fn a_dossier_travels_through_two_agencies_to_its_result() {
 
     let d = ok(lead.act(&app, &d, "assign", json!({"assignee": officer.id})).await, "assign");
     let d = ok(officer.act(&app, &d, "record_step", json!({"note": "Đã tra cứu"})).await, "step");
+    let own_part = d["stage_due_at"].as_str().expect("the first agency has its own part of the time").to_owned();
+    assert!(own_part.as_str() < d["due_at"].as_str().unwrap(), "its part ends before the whole time limit");
     let d = ok(officer.act(&app, &d, "transfer", json!({})).await, "transfer");
     assert_eq!((d["state"].as_str(), d["current_unit_code"].as_str()), (Some("transferred"), Some("000.00.15.H55")));
+    let next_part = d["stage_due_at"].as_str().unwrap();
+    assert!(next_part != own_part && next_part <= d["due_at"].as_str().unwrap(), "the next agency gets its own part: {next_part}");
     assert_eq!(officer.act(&app, &d, "record_step", json!({})).await.0, 409, "the first agency has handed it over");
 
     let d = ok(police_lead.act(&app, &d, "assign", json!({"assignee": police_officer.id})).await, "assign at police");
@@ -119,6 +123,7 @@ async fn refusal_needs_a_reason_and_withdrawal_ends_it() {
     assert!(d2["code"].as_str().unwrap().ends_with("-0002"));
     let d2 = ok(citizen.act(&app, &d2, "withdraw", json!({})).await, "withdraw");
     assert_eq!(d2["state"], "withdrawn");
+    assert_counted_right(&app).await;
 }
 
 #[tokio::test]
@@ -163,6 +168,7 @@ async fn a_late_result_needs_an_apology_with_a_new_appointment() {
     assert_eq!(d["state"], "result_returned");
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
     assert!(timeline.as_array().unwrap().iter().any(|e| e["action"] == "apologize" && e["note"].as_str().unwrap().contains("Hẹn trả kết quả mới")));
+    assert_counted_right(&app).await;
 }
 
 #[tokio::test]
@@ -290,19 +296,30 @@ async fn the_fee_is_paid_through_the_gateway_before_the_result() {
     assert_eq!(d["state"], "result_returned");
     let (_, timeline) = citizen.get(&app, &format!("/api/v1/dossiers/{id}/timeline")).await;
     assert_eq!(timeline.as_array().unwrap().iter().filter(|e| e["action"] == "payment").count(), 2, "one event per attempt's outcome");
+    assert_counted_right(&app).await;
 }
 
 /// The public status lookup and the leaders' figures after one finished, rated dossier.
 async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     let code = d["code"].as_str().unwrap();
     let anyone = common::client();
-    let r = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905%20123%20456"))).send().await.unwrap();
+    let lookup = |contact: &str| anyone.post(app.url("/api/v1/dossiers/lookup")).json(&json!({"code": code, "contact": contact})).send();
+    let r = lookup("0905 123 456").await.unwrap();
     assert_eq!(r.status(), 200);
     let status: Value = r.json().await.unwrap();
     assert_eq!(status["state"], "Đã trả kết quả");
     assert!(status.get("applicant_name").is_none() && !status.to_string().contains("Nguyễn"), "no personal data: {status}");
-    let wrong = anyone.get(app.url(&format!("/api/v1/dossiers/lookup?code={code}&phone=0905000000"))).send().await.unwrap();
-    assert_eq!(wrong.status(), 404);
+    assert_eq!(lookup("051095000123").await.unwrap().status(), 200, "the personal id number works too");
+    for wrong in ["0905000000", "051095000999", ""] {
+        assert_eq!(lookup(wrong).await.unwrap().status(), 404, "{wrong}");
+    }
+    let page = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905123456")]).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Đã trả kết quả") && !html.contains("Nguyễn") && !html.contains("0905123456"), "{html}");
+    let miss = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905000000")]).send().await.unwrap();
+    assert_eq!(miss.status(), 404);
+    assert!(miss.text().await.unwrap().contains("role=\"alert\""));
 
     let today = chrono::Utc::now().date_naive();
     let period = format!("from={}&to={}", today - chrono::Duration::days(1), today + chrono::Duration::days(2));
@@ -314,8 +331,29 @@ async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     for (figure, want) in [("submitted", 1), ("received", 1), ("finished", 1), ("on_time", 1), ("online", 1), ("electronic_results", 1), ("ratings", 1), ("satisfied", 1), ("in_progress", 0)] {
         assert_eq!(row[figure], want, "{figure}: {row}");
     }
+    let page = leader.client.get(app.url("/thong-ke/ho-so?nhom=agency")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let row = html.split("title=\"000.00.04.H55\">").nth(1).expect("a row for Sở Tư pháp");
+    assert!(row.starts_with("Sở Tư pháp</th><td>1</td>") && row.contains("<td>100,0%</td>"), "{row}");
+    assert_eq!(citizen.client.get(app.url("/thong-ke/ho-so")).send().await.unwrap().status(), 403);
     let (_, months) = leader.get(app, &format!("/api/v1/stats/dossiers?group=month&{period}")).await;
     assert_eq!(months[0]["key"], chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).format("%Y-%m").to_string());
+    assert_counted_right(app).await;
+}
+
+/// The figures kept change by change equal a count made afresh from the dossiers.
+pub async fn assert_counted_right(app: &TestApp) {
+    use tinhso_dossier::stats::{GroupBy, dossier_figures};
+    let (from, to) = (chrono::Utc::now() - chrono::Duration::days(40), chrono::Utc::now() + chrono::Duration::days(40));
+    let mut kept = Vec::new();
+    for group in [GroupBy::Agency, GroupBy::Procedure] {
+        kept.push(dossier_figures(&app.db, group, from, to).await.unwrap());
+    }
+    tinhso_dossier::stats::rebuild(&app.db).await.unwrap();
+    for (group, kept) in [GroupBy::Agency, GroupBy::Procedure].into_iter().zip(kept) {
+        assert_eq!(dossier_figures(&app.db, group, from, to).await.unwrap(), kept, "{group:?}");
+    }
 }
 
 #[tokio::test]

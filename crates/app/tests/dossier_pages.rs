@@ -291,3 +291,45 @@ async fn a_late_dossier_goes_to_its_result_through_the_pages_with_an_apology() {
     let page = citizen.page(&r.location).await;
     assert!(page.contains("Cảm ơn bạn đã đánh giá") && !page.contains("Gửi đánh giá"), "rated once: the form is gone");
 }
+
+#[tokio::test]
+async fn a_form_saved_as_a_draft_is_resumed_and_gone_once_submitted() {
+    let app = spawn_app().await;
+    let citizen = Browser::sign_in(&app, "051095000123").await;
+    let path = format!("/nop-ho-so/{PROCEDURE}");
+    let html = citizen.page(&path).await;
+    assert!(html.contains("formnovalidate"), "saving a half-filled form is not blocked by the browser");
+    let (token, key) = (field(&html, "csrf_token"), field(&html, "idempotency_key"));
+    let half = [("csrf_token", token.as_str()), ("idempotency_key", key.as_str()), ("phone", "0905 123"), ("address", "12 Hùng Vương"), ("luu_nhap", "1")];
+    let saved = citizen.post(&path, &half).await;
+    assert_eq!((saved.status, saved.location.as_str()), (303, path.as_str()), "{}", saved.html);
+    let resumed = citizen.page(&path).await;
+    assert!(resumed.contains("Bản nháp đã lưu lúc") && resumed.contains("value=\"0905 123\"") && resumed.contains("value=\"12 Hùng Vương\""), "{resumed}");
+    let mine = citizen.page("/ho-so-cua-toi").await;
+    assert!(mine.contains("Hồ sơ đang soạn") && mine.contains(&format!("href=\"{path}\"")), "my dossiers lists the draft");
+
+    let (api, csrf) = app.api_login("051095000123").await;
+    let drafts: serde_json::Value = api.get(app.url("/api/v1/drafts")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((drafts[0]["procedure_code"].as_str(), drafts[0]["form"]["phone"].as_str()), (Some(PROCEDURE), Some("0905 123")));
+    let unknown = serde_json::json!({"form": {"mat_khau": "x"}});
+    let r = api.put(app.url(&format!("/api/v1/drafts/{PROCEDURE}"))).header("x-csrf-token", &csrf).json(&unknown).send().await.unwrap();
+    assert_eq!(r.status(), 422, "a field the form does not have is refused");
+    let still: serde_json::Value = api.get(app.url(&format!("/api/v1/drafts/{PROCEDURE}"))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(still["form"]["phone"], "0905 123", "and the draft is unchanged");
+
+    let form = [("csrf_token", token.as_str()), ("idempotency_key", key.as_str()), ("phone", "0905 123 456"), ("address", "12 Hùng Vương")];
+    assert_eq!(citizen.post(&path, &form).await.status, 303);
+    assert!(!citizen.page(&path).await.contains("Bản nháp đã lưu"), "submission removes the draft");
+    assert_eq!(api.get(app.url(&format!("/api/v1/drafts/{PROCEDURE}"))).send().await.unwrap().status(), 404);
+
+    // Deleting a draft asks first.
+    let html = citizen.page(&path).await;
+    let again = [("csrf_token", field(&html, "csrf_token")), ("idempotency_key", field(&html, "idempotency_key")), ("phone", "0905".into()), ("luu_nhap", "1".into())];
+    let again: Vec<(&str, &str)> = again.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(citizen.post(&path, &again).await.status, 303);
+    let confirm = citizen.page(&format!("/ban-nhap/{PROCEDURE}/xoa")).await;
+    assert!(confirm.contains("không khôi phục được"));
+    let gone = citizen.post(&format!("/ban-nhap/{PROCEDURE}/xoa"), &[("csrf_token", field(&confirm, "csrf_token").as_str())]).await;
+    assert_eq!((gone.status, gone.location.as_str()), (303, "/ho-so-cua-toi"));
+    assert!(!citizen.page("/ho-so-cua-toi").await.contains("Hồ sơ đang soạn"));
+}

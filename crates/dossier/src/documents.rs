@@ -6,7 +6,7 @@ mod filling;
 pub mod http;
 pub mod upload;
 
-pub use filling::{after_transition, reuse_share};
+pub use filling::after_transition;
 pub use http::router;
 
 use crate::entity::dossier;
@@ -205,6 +205,8 @@ impl Dossiers {
         if !now_state.as_deref().is_some_and(open_for_documents) {
             return Err(closed());
         }
+        let first = entity::Entity::find().filter(entity::Column::DossierId.eq(d.id)).one(&tx).await.map_err(db_error)?.is_none();
+        let reused = row.wallet_item.is_some();
         let model = entity::ActiveModel {
             id: Set(doc_id),
             dossier_id: Set(d.id),
@@ -225,7 +227,9 @@ impl Dossiers {
                 (e, _) => Err(e),
             };
         }
-        let action = if row.wallet_item.is_some() { "dossier.document_reuse" } else { "dossier.document_add" };
+        let delta = crate::figures::Delta::default().add("documents", 1).add("documents_reused", i64::from(reused)).add("digitised", i64::from(first));
+        crate::figures::apply(&tx, d, &delta).await?;
+        let action = if reused { "dossier.document_reuse" } else { "dossier.document_add" };
         let detail = serde_json::json!({"document": doc_id, "requirement": row.requirement, "source": row.source, "sha256": row.hash, "wallet_item": row.wallet_item});
         tinhso_audit::record(&tx, Entry::new(who.actor(), action, format!("dossier:{}", d.id)).detail(detail)).await?;
         tx.commit().await.map_err(db_error)?;

@@ -26,6 +26,8 @@ pub mod dossier {
         pub finished_at: Option<DateTimeUtc>,
         pub overdue: bool,
         pub apologized: bool,
+        /// Inter-agency procedures: when the agency holding the dossier must be done with its part.
+        pub stage_due_at: Option<DateTimeUtc>,
         pub idempotency_key: Option<String>,
         pub fee_vnd: i64,
         /// none | pending | paid | failed

@@ -8,7 +8,7 @@ use crate::payments::PaymentStart;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use crate::outputs::{PublicStatus, RatingRequest, ResultCheck};
-use crate::stats::{Figures, GroupBy};
+use crate::stats::Figures;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use sea_orm::DatabaseConnection;
@@ -36,7 +36,7 @@ where
         .route("/api/v1/results/{code}", get(check_code))
         .route("/api/v1/results/verify", post(check_file))
         .route("/api/v1/dossiers/{id}/payment", post(start_payment))
-        .route("/api/v1/dossiers/lookup", get(lookup))
+        .route("/api/v1/dossiers/lookup", post(lookup))
         .route("/api/v1/stats/dossiers", get(stats))
         .route("/api/thanh-toan/ipn", get(payment_ipn))
         .route("/thanh-toan/ket-qua", get(payment_return))
@@ -157,48 +157,40 @@ pub async fn apologize(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn
     Ok(Json(svc.apologize(&who, id, req).await?))
 }
 
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-pub struct LookupParams {
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct LookupRequest {
     /// The dossier code.
     pub code: String,
-    /// The phone number given in the application.
-    pub phone: String,
+    /// The phone number given in the application, or the applicant's personal id number.
+    pub contact: String,
 }
 
-/// Public: a dossier's state by its code and the applicant's phone number.
-#[utoipa::path(get, path = "/api/v1/dossiers/lookup", tag = "dossier", params(LookupParams), responses((status = 200, body = PublicStatus), (status = 404, description = "not_found")))]
-pub async fn lookup(State(svc): State<Arc<Dossiers>>, Query(p): Query<LookupParams>) -> Result<Json<PublicStatus>, ApiError> {
-    Ok(Json(svc.lookup(&p.code, &p.phone).await?))
+/// Public: a dossier's state by its code and the applicant's phone or personal id number (sent
+/// in the body, so it never sits in a URL or an access log).
+#[utoipa::path(post, path = "/api/v1/dossiers/lookup", tag = "dossier", request_body = LookupRequest, responses((status = 200, body = PublicStatus), (status = 404, description = "not_found")))]
+pub async fn lookup(State(svc): State<Arc<Dossiers>>, ApiJson(req): ApiJson<LookupRequest>) -> Result<Json<PublicStatus>, ApiError> {
+    Ok(Json(svc.lookup(&req.code, &req.contact).await?))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct StatsParams {
-    /// agency | procedure | month
+    /// agency | commune | procedure | month
     pub group: String,
-    /// First day (YYYY-MM-DD, Vietnam time).
+    /// First day (YYYY-MM-DD, Vietnam time); figures are kept per month of submission, so the
+    /// period covers the whole months it touches.
     pub from: chrono::NaiveDate,
     /// Day after the last (YYYY-MM-DD).
     pub to: chrono::NaiveDate,
+    /// Only this agency (its code), e.g. for its month-by-month trend.
+    pub agency: Option<String>,
+    /// Only this procedure (its code).
+    pub procedure: Option<String>,
 }
 
-/// Dossier figures per agency, procedure or month (leaders and administrators).
+/// Dossier figures per agency, commune, procedure or month (leaders and administrators).
 #[utoipa::path(get, path = "/api/v1/stats/dossiers", tag = "dossier", params(StatsParams), responses((status = 200, body = [Figures]), (status = 403, description = "forbidden")))]
 pub async fn stats(State(svc): State<Arc<Dossiers>>, SignedIn(who): SignedIn, Query(p): Query<StatsParams>) -> Result<Json<Vec<Figures>>, ApiError> {
-    use tinhso_core::roles::Role;
-    if !(who.has(Role::Leader) || who.has(Role::Admin)) {
-        return Err(tinhso_core::Error::Forbidden.into());
-    }
-    let group = match p.group.as_str() {
-        "agency" => GroupBy::Agency,
-        "procedure" => GroupBy::Procedure,
-        "month" => GroupBy::Month,
-        other => return Err(tinhso_core::Error::invalid("invalid_group", "group", format!("'{other}' không hợp lệ: agency, procedure hoặc month.")).into()),
-    };
-    let start = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).and_then(|t| t.and_local_timezone(tinhso_core::calendar::vietnam()).single()).map(|t| t.with_timezone(&chrono::Utc));
-    let (Some(from), Some(to)) = (start(p.from), start(p.to)) else {
-        return Err(tinhso_core::Error::invalid("invalid_period", "Kỳ thống kê", "ngày không hợp lệ.").into());
-    };
-    Ok(Json(crate::stats::dossier_figures(svc.db(), group, from, to).await?))
+    Ok(Json(crate::stats::for_leader(svc.db(), &who, &p.group, p.from, p.to, crate::stats::Filter { agency: p.agency, procedure: p.procedure }).await?))
 }
 
 /// Register a paper dossier at the one-stop desk for a person (one-stop officers of the

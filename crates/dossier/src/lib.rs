@@ -2,7 +2,9 @@
 //! submission with gap-free codes, the one-stop state machine, deadlines and the timeline.
 pub mod codes;
 pub mod documents;
+pub mod drafts;
 pub mod entity;
+pub mod figures;
 pub mod form;
 pub mod http;
 pub mod machine;

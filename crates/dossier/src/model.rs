@@ -28,6 +28,8 @@ pub struct Dossier {
     pub received_at: Option<DateTime<Utc>>,
     /// The appointment: when the result is due.
     pub due_at: Option<DateTime<Utc>>,
+    /// Inter-agency procedures: the time limit of the agency holding the dossier now (its part).
+    pub stage_due_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub apologized: bool,
@@ -58,6 +60,7 @@ impl Dossier {
             submitted_at: m.submitted_at,
             received_at: m.received_at,
             due_at: m.due_at,
+            stage_due_at: m.stage_due_at,
             finished_at: m.finished_at,
             overdue: m.overdue,
             apologized: m.apologized,

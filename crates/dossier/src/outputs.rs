@@ -107,21 +107,23 @@ impl Dossiers {
         }
     }
 
-    /// The public status lookup: a dossier code with the applicant's phone number (as given
-    /// in the form). Only the procedure, state and dates are shown; a wrong pair is "not found"
-    /// whichever half was wrong.
-    pub async fn lookup(&self, code: &str, phone: &str) -> Result<PublicStatus> {
+    /// The public status lookup: a dossier code with the applicant's phone number (as given in
+    /// the form) or personal id number. Only the procedure, state and dates are shown; a wrong
+    /// pair is "not found" whichever half was wrong.
+    pub async fn lookup(&self, code: &str, contact: &str) -> Result<PublicStatus> {
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-        let not_found = || Error::not_found("hồ sơ với mã và số điện thoại này");
+        let not_found = || Error::not_found("hồ sơ với mã và số điện thoại (hoặc số định danh) này");
         let d = crate::entity::dossier::Entity::find()
-            .filter(crate::entity::dossier::Column::Code.eq(code.trim()))
+            .filter(crate::entity::dossier::Column::Code.eq(code.trim().to_uppercase()))
             .one(&self.db)
             .await
             .map_err(db_error)?
             .ok_or_else(not_found)?;
+        let given = digits(contact);
         let form: std::collections::BTreeMap<String, String> = serde_json::from_str(&d.form_data).unwrap_or_default();
-        let given = digits(phone);
-        if given.len() < 9 || form.get("phone").map(|p| digits(p)) != Some(given) {
+        let by_phone = given.len() >= 9 && form.get("phone").map(|p| digits(p)) == Some(given.clone());
+        let by_id = !by_phone && given.len() == 12 && tinhso_identity::accounts::is_login_of(&self.db, d.applicant_id, &given).await?;
+        if !(by_phone || by_id) {
             return Err(not_found());
         }
         let state = State::parse(&d.state).unwrap_or(State::Submitted);
@@ -152,6 +154,7 @@ impl Dossiers {
             Error::Conflict { .. } => Error::conflict("already_rated", "Hồ sơ này đã được đánh giá."),
             other => other,
         })?;
+        crate::figures::apply(&tx, &d, &crate::figures::Delta::default().add("ratings", 1).add("satisfied", i64::from(req.score >= 4))).await?;
         tinhso_audit::record(&tx, Entry::new(who.actor(), "dossier.rate", format!("dossier:{id}")).detail(serde_json::json!({"score": req.score}))).await?;
         tx.commit().await.map_err(db_error)
     }

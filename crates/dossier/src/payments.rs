@@ -2,6 +2,7 @@
 //! gateway with a signed request; the gateway's signed server-to-server callback (IPN) records
 //! the outcome once, in the same transaction as its event and audit entry. The browser's
 //! return only shows where things stand: it never changes anything.
+use crate::figures::Delta;
 use crate::entity::dossier;
 use crate::machine::State;
 use crate::service::Dossiers;
@@ -127,6 +128,8 @@ impl Dossiers {
                 .exec(&tx)
                 .await
                 .map_err(db_error)?;
+            let delta = Delta::default().state_change(Some(&d), &dossier::Model { payment_status: status.as_str().into(), ..d.clone() });
+            crate::figures::apply(&tx, &d, &delta).await?;
         }
         let state = State::parse(&d.state).unwrap_or(State::Submitted);
         crate::service::add_event(&tx, d.id, "system:payment-gateway", "payment", Some(state), state, status.label()).await?;

@@ -43,7 +43,9 @@ impl Dossiers {
                 let state = State::parse(s).ok_or_else(|| Error::invalid("invalid_state", "Trạng thái", format!("không có trạng thái '{s}'.")))?;
                 query.filter(dossier::Column::State.eq(state.as_str()))
             }
-            None => query.filter(dossier::Column::State.is_not_in(State::ALL.iter().filter(|s| s.is_final()).map(|s| s.as_str()))),
+            // Open states listed rather than final ones excluded: the index then visits only the
+            // open dossiers of the unit, not its whole history.
+            None => query.filter(dossier::Column::State.is_in(State::ALL.iter().filter(|s| !s.is_final()).map(|s| s.as_str()))),
         };
         if let Some(q) = params.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             let pattern = format!("%{}%", q.replace(['%', '_'], ""));

@@ -41,6 +41,11 @@ pub(crate) async fn apply(
         Action::Receive => {
             m.received_at = Set(Some(now));
             m.due_at = Set(Some(cal.add_working_days(now, p.processing_days)));
+            // Inter-agency: the receiving agency's own part is the steps before the first transfer.
+            if p.steps.iter().any(|s| s.role == "transfer") {
+                let own: f64 = p.steps.iter().take_while(|s| s.role != "transfer").map(|s| s.days).sum();
+                m.stage_due_at = Set(Some(cal.add_working_days(now, own)));
+            }
         }
         Action::Assign => {
             let officer = assignee.ok_or_else(|| Error::invalid("assignee_required", "Chuyên viên", "chọn chuyên viên xử lý."))?;
@@ -73,6 +78,8 @@ pub(crate) async fn apply(
                 .find(|u| u.code == name || fold(&u.name) == fold(name))
                 .ok_or_else(|| Error::conflict("unknown_transfer_agency", format!("Không có đơn vị '{name}' để chuyển hồ sơ.")))?;
             m.current_unit_code = Set(unit.code);
+            // The next agency's part of the legal time: its transfer step's days.
+            m.stage_due_at = Set(Some(cal.add_working_days(now, step.days)));
             m.assigned_to = Set(None);
             m.step_index = Set(i32::try_from(i + 1).unwrap_or(i32::MAX));
         }

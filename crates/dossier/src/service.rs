@@ -3,11 +3,12 @@
 //! entry; a stale `version` is refused so two concurrent actions never both apply.
 use crate::codes::next_code;
 use crate::entity::{dossier, event};
+use crate::figures::{self, Delta};
 use crate::form;
 use crate::machine::{self, Actor, State};
 use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, IntoActiveModel, TryIntoModel, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
 use std::sync::Arc;
 use tinhso_audit::Entry;
 use tinhso_catalog::{Catalog, Procedure};
@@ -121,36 +122,36 @@ impl Dossiers {
         let id = tinhso_core::new_id();
         let tx = tinhso_audit::begin(&self.db).await?;
         let code = next_code(&tx, &agency, now).await?;
-        let inserted = dossier::Entity::insert(dossier::ActiveModel {
-            id: Set(id),
-            code: Set(Some(code)),
-            procedure_code: Set(p.code.clone()),
-            agency_code: Set(agency.clone()),
-            current_unit_code: Set(agency),
-            applicant_id: Set(applicant.id),
-            applicant_name: Set(applicant.name.clone()),
-            channel: Set(if desk.is_some() { "counter" } else { "online" }.into()),
-            state: Set(State::Submitted.as_str().into()),
-            resume_state: Set(None),
-            form_data: Set(serde_json::to_string(&data).map_err(Error::other)?),
-            assigned_to: Set(None),
-            step_index: Set(0),
-            submitted_at: Set(Some(now)),
-            received_at: Set(None),
-            due_at: Set(None),
-            remaining_days: Set(None),
-            finished_at: Set(None),
-            overdue: Set(false),
-            apologized: Set(false),
-            idempotency_key: Set(req.idempotency_key.clone()),
-            fee_vnd: Set(p.fee_due()),
-            payment_status: Set(if p.fee_due() > 0 { "pending" } else { "none" }.into()),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(&tx)
-        .await;
+        let row = dossier::Model {
+            id,
+            code: Some(code),
+            procedure_code: p.code.clone(),
+            agency_code: agency.clone(),
+            current_unit_code: agency,
+            applicant_id: applicant.id,
+            applicant_name: applicant.name.clone(),
+            channel: if desk.is_some() { "counter" } else { "online" }.into(),
+            state: State::Submitted.as_str().into(),
+            resume_state: None,
+            form_data: serde_json::to_string(&data).map_err(Error::other)?,
+            assigned_to: None,
+            step_index: 0,
+            submitted_at: Some(now),
+            received_at: None,
+            due_at: None,
+            remaining_days: None,
+            finished_at: None,
+            overdue: false,
+            apologized: false,
+            stage_due_at: None,
+            idempotency_key: req.idempotency_key.clone(),
+            fee_vnd: p.fee_due(),
+            payment_status: if p.fee_due() > 0 { "pending" } else { "none" }.into(),
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let inserted = dossier::Entity::insert(row.clone().into_active_model().reset_all()).exec_without_returning(&tx).await;
         if let Err(e) = inserted {
             drop(tx);
             // A concurrent submission with the same key won the race: answer with its dossier.
@@ -160,6 +161,10 @@ impl Dossiers {
             return Err(db_error(e));
         }
         add_event(&tx, id, &who.actor(), "submit", None, State::Submitted, "").await?;
+        figures::apply(&tx, &row, &Delta::submission(&row, p.fully_online())).await?;
+        if desk.is_none() {
+            crate::drafts::discard(&tx, applicant.id, &p.code).await?;
+        }
         tx.commit().await.map_err(db_error)?;
         Ok((self.get(who, id).await?, true))
     }
@@ -261,7 +266,7 @@ impl Dossiers {
     async fn save(&self, who: &Principal, d: dossier::Model, m: dossier::ActiveModel, action: &str, from: State, to: State, note: &str, result: Option<crate::results::NewResult>) -> Result<Dossier> {
         let tx = tinhso_audit::begin(&self.db).await?;
         let res = dossier::Entity::update_many()
-            .set(m)
+            .set(m.clone())
             .filter(dossier::Column::Id.eq(d.id))
             .filter(dossier::Column::Version.eq(d.version))
             .exec(&tx)
@@ -273,6 +278,8 @@ impl Dossiers {
         if let Some(r) = &result {
             crate::results::record(&tx, d.id, r).await?;
         }
+        let new = m.try_into_model().map_err(db_error)?;
+        figures::apply(&tx, &new, &Delta::default().add("electronic_results", i64::from(result.is_some())).state_change(Some(&d), &new)).await?;
         add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
         tx.commit().await.map_err(db_error)?;
         crate::documents::after_transition(self, who, d.id, action).await; // wallet: accepted documents (receive) and the signed result (approve) go to the applicant's store
@@ -311,6 +318,7 @@ impl Dossiers {
                 .await
                 .map_err(db_error)?;
             if res.rows_affected == 1 {
+                figures::apply(&tx, &d, &Delta::default().state_change(Some(&d), &dossier::Model { overdue: true, ..d.clone() })).await?;
                 let state = State::parse(&d.state).unwrap_or(State::Received);
                 add_event(&tx, d.id, "system:overdue-job", "overdue", Some(state), state, "Hồ sơ đã quá hạn giải quyết.").await?;
                 flagged += 1;

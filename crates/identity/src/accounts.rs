@@ -203,6 +203,13 @@ pub async fn authenticate(db: &DatabaseConnection, login: &str, pw: &str, client
     }
 }
 
+/// Whether `login` (a citizen's personal id number, a business's tax code) is the login of the
+/// account `id`: a check that reveals nothing else about the account.
+pub async fn is_login_of(db: &DatabaseConnection, id: uuid::Uuid, login: &str) -> Result<bool> {
+    let u = user::Entity::find_by_id(id).one(db).await.map_err(db_error)?;
+    Ok(u.is_some_and(|u| !login.is_empty() && u.login == login))
+}
+
 /// Loads a user with their roles and the org units those roles are bound to.
 pub async fn principal(db: &DatabaseConnection, id: uuid::Uuid) -> Result<Principal> {
     let u = user::Entity::find_by_id(id).one(db).await.map_err(db_error)?.filter(|u| u.active).ok_or(Error::Unauthorized)?;

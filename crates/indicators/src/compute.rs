@@ -54,19 +54,6 @@ fn from_figures(figs: &[Figures], province: &str, f: impl Fn(&Figures) -> (i64, 
     with_province(figs.iter().map(|x| (x.key.clone(), f(x))).collect(), province)
 }
 
-/// Figures the dossier module does not give yet (digitised dossiers, documents reused).
-///
-/// WIRING POINT: when `tinhso_dossier::stats::Figures` has `digitised`, `documents` and
-/// `documents_reused`, return `Some((x.digitised, x.submitted))` for `dossiers_digitised`
-/// and `Some((x.documents_reused, x.documents))` for `documents_reused` here. Until then
-/// these two indicators have no computed value (shown as "chưa có dữ liệu").
-fn pending_dossier_fields(query: &str, _x: &Figures) -> Option<(i64, i64)> {
-    match query {
-        "dossiers_digitised" | "documents_reused" => None,
-        _ => None,
-    }
-}
-
 /// The inputs of one month's computation, read once for all indicators.
 pub struct MonthData {
     pub figures: Vec<Figures>,
@@ -106,10 +93,9 @@ pub fn shares(query: &str, d: &MonthData, province: &str) -> Shares {
         "satisfaction" => from_figures(f, province, |x| (x.satisfied, x.ratings)),
         "tasks_tracked" => d.tasks.iter().map(|t| (t.org_code.clone(), (t.tracked, t.assigned))).collect(),
         "tasks_on_time" => d.tasks.iter().map(|t| (t.org_code.clone(), (t.done_on_time, t.due))).collect(),
-        q => {
-            let per: Shares = f.iter().filter_map(|x| pending_dossier_fields(q, x).map(|v| (x.key.clone(), v))).collect();
-            if per.is_empty() { per } else { with_province(per, province) }
-        }
+        "dossiers_digitised" => from_figures(f, province, |x| (x.digitised, x.submitted)),
+        "documents_reused" => from_figures(f, province, |x| (x.documents_reused, x.documents)),
+        _ => Shares::new(),
     }
 }
 

@@ -25,7 +25,9 @@ pub async fn token(session: &Session) -> Result<String, Error> {
     Ok(t)
 }
 
-async fn matches(session: &Session, given: &str) -> bool {
+/// Whether `given` is the session's token (for forms the `CsrfForm` extractor cannot read, such
+/// as file uploads).
+pub async fn valid(session: &Session, given: &str) -> bool {
     matches!(session.get::<String>(KEY).await, Ok(Some(t)) if !given.is_empty() && constant_time_eq(t.as_bytes(), given.as_bytes()))
 }
 
@@ -57,7 +59,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for CsrfForm<T> {
         let session = Session::from_request_parts(&mut parts, state).await.map_err(IntoResponse::into_response)?;
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts, body), state).await.map_err(IntoResponse::into_response)?;
         let t: TokenOnly = serde_urlencoded::from_bytes(&bytes).map_err(|_| forbidden(false))?;
-        if !matches(&session, &t.csrf_token).await {
+        if !valid(&session, &t.csrf_token).await {
             return Err(forbidden(false));
         }
         serde_urlencoded::from_bytes(&bytes)
@@ -75,7 +77,7 @@ pub async fn api_guard(session: Session, req: Request<Body>, next: Next) -> Resp
     let guarded = path.starts_with("/api/") && !(path == "/api/v1/session" && req.method() == Method::POST);
     if unsafe_method && guarded && session.get::<uuid::Uuid>(crate::auth::USER_KEY).await.ok().flatten().is_some() {
         let given = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-        if !matches(&session, &given).await {
+        if !valid(&session, &given).await {
             return forbidden(true);
         }
     }

@@ -18,6 +18,11 @@ impl Chrome {
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.has(tinhso_core::roles::Role::Admin))
     }
+
+    /// Leaders and administrators see the province's figures.
+    pub fn sees_figures(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.has(tinhso_core::roles::Role::Leader) || u.has(tinhso_core::roles::Role::Admin))
+    }
 }
 
 #[derive(Template)]

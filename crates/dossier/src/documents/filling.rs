@@ -1,12 +1,12 @@
 //! The wallet fills itself from dossiers: the documents an agency accepted (on receipt, and
 //! supplements once the dossier is approved) and the signed result go to the applicant's
-//! store, through the wallet service. And how many documents were given only once.
-use super::{entity, wallet_of};
+//! store, through the wallet service.
+use super::wallet_of;
 use crate::entity::dossier;
 use crate::results;
 use crate::service::Dossiers;
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+use chrono::Utc;
+use sea_orm::EntityTrait;
 use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
 use tinhso_identity::Principal;
@@ -66,13 +66,4 @@ async fn fill(svc: &Dossiers, actor: &str, id: Uuid, approved: bool) -> Result<(
         wallet.add(actor, item).await?;
     }
     first_error.map_or(Ok(()), Err)
-}
-
-/// Documents added to dossiers in `[from, to)`: how many came from the wallet, of how many.
-/// The share of documents given only once is `reused / total`.
-pub async fn reuse_share(db: &DatabaseConnection, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(u64, u64)> {
-    let in_range = || entity::Entity::find().filter(entity::Column::CreatedAt.gte(from)).filter(entity::Column::CreatedAt.lt(to));
-    let total = in_range().count(db).await.map_err(db_error)?;
-    let reused = in_range().filter(entity::Column::Reused.eq(true)).count(db).await.map_err(db_error)?;
-    Ok((reused, total))
 }

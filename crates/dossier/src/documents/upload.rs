@@ -142,6 +142,8 @@ pub fn check(name: &str, bytes: Vec<u8>) -> Result<CheckedFile, Refusal> {
 #[derive(Debug, Default)]
 pub struct Form {
     pub requirement: Option<String>,
+    /// Set by the page's upload form (the API checks its header instead).
+    pub csrf_token: Option<String>,
     pub file: Option<CheckedFile>,
 }
 
@@ -162,6 +164,7 @@ pub async fn read(mut multipart: Multipart) -> Result<Form, Refusal> {
     while let Some(mut field) = multipart.next_field().await.map_err(form_error)? {
         match field.name().unwrap_or_default() {
             "requirement" => form.requirement = Some(field.text().await.map_err(form_error)?.trim().to_owned()),
+            "csrf_token" => form.csrf_token = Some(field.text().await.map_err(form_error)?.trim().to_owned()),
             "file" => {
                 let name = field.file_name().unwrap_or_default().to_owned();
                 let mut bytes = Vec::new();

@@ -70,6 +70,8 @@ struct ApplyPage {
     /// The receiving agency when there is no choice.
     agency_fixed: String,
     idempotency_key: String,
+    /// "Saved as a draft at …", when there is a draft.
+    notice: String,
 }
 
 async fn agency_view(db: &DatabaseConnection, p: &Procedure, chosen: &str) -> Result<(&'static str, Vec<Choice>, String), Error> {
@@ -92,10 +94,19 @@ async fn agency_view(db: &DatabaseConnection, p: &Procedure, chosen: &str) -> Re
     Ok(("", Vec::new(), fixed))
 }
 
-async fn page(db: &DatabaseConnection, chrome: Chrome, p: &Procedure, values: &FormData, agency: &str, key: String, error: String) -> Result<Html<String>, PageError> {
-    let (agency_label, agency_choices, agency_fixed) = agency_view(db, p, agency).await.map_err(page_error(&chrome))?;
-    let fields = contact_fields().iter().chain(&p.form_fields).map(|f| FieldView::new(f, values.get(&f.name).map_or("", String::as_str))).collect();
-    render(&ApplyPage { code: p.code.clone(), name: p.name.clone(), error, fields, agency_label, agency_choices, agency_fixed, idempotency_key: key, chrome })
+/// What the form shows besides the procedure: the values, the chosen agency, and a message.
+struct Filled<'a> {
+    values: &'a FormData,
+    agency: &'a str,
+    key: String,
+    error: String,
+    notice: String,
+}
+
+async fn page(db: &DatabaseConnection, chrome: Chrome, p: &Procedure, f: Filled<'_>) -> Result<Html<String>, PageError> {
+    let (agency_label, agency_choices, agency_fixed) = agency_view(db, p, f.agency).await.map_err(page_error(&chrome))?;
+    let fields = contact_fields().iter().chain(&p.form_fields).map(|field| FieldView::new(field, f.values.get(&field.name).map_or("", String::as_str))).collect();
+    render(&ApplyPage { code: p.code.clone(), name: p.name.clone(), error: f.error, fields, agency_label, agency_choices, agency_fixed, idempotency_key: f.key, notice: f.notice, chrome })
 }
 
 async fn open_procedure(catalog: &Catalog, chrome: &Chrome, code: &str) -> Result<Procedure, PageError> {
@@ -106,15 +117,26 @@ async fn open_procedure(catalog: &Catalog, chrome: &Chrome, code: &str) -> Resul
     Ok(p)
 }
 
-pub async fn form_page(chrome: Chrome, SignedIn(_who): SignedIn, State(catalog): State<Arc<Catalog>>, State(db): State<DatabaseConnection>, Path(code): Path<String>) -> Result<Html<String>, PageError> {
+/// The form, filled from the person's draft when there is one.
+pub async fn form_page(
+    chrome: Chrome,
+    SignedIn(who): SignedIn,
+    State(svc): State<Arc<Dossiers>>,
+    State(catalog): State<Arc<Catalog>>,
+    State(db): State<DatabaseConnection>,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
     let p = open_procedure(&catalog, &chrome, &code).await?;
     let key = tinhso_core::new_id().simple().to_string();
-    page(&db, chrome, &p, &FormData::new(), "", key, String::new()).await
+    let draft = svc.draft(&who, &p.code).await.map_err(page_error(&chrome))?;
+    let (values, agency) = draft.as_ref().map(|d| (d.form.clone(), d.agency_code.clone().unwrap_or_default())).unwrap_or_default();
+    let notice = draft.map(|d| format!("Bản nháp đã lưu lúc {}. Bạn có thể sửa tiếp rồi nộp, hoặc lưu lại để làm sau.", crate::results::local_time(d.updated_at))).unwrap_or_default();
+    page(&db, chrome, &p, Filled { values: &values, agency: &agency, key, error: String::new(), notice }).await
 }
 
 /// Fields of the page itself; every other field is the application's and goes to the service,
 /// which refuses any it does not know.
-const OWN_FIELDS: [&str; 3] = ["csrf_token", "idempotency_key", "agency_code"];
+const OWN_FIELDS: [&str; 4] = ["csrf_token", "idempotency_key", "agency_code", "luu_nhap"];
 
 pub async fn submit(
     chrome: Chrome,
@@ -126,14 +148,22 @@ pub async fn submit(
     CsrfForm(mut input): CsrfForm<FormData>,
 ) -> Result<Response, PageError> {
     let mut own = OWN_FIELDS.map(|k| input.remove(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()));
-    let (key, agency) = (own[1].take(), own[2].take());
+    let (key, agency, save_draft) = (own[1].take(), own[2].take(), own[3].is_some());
+    if save_draft {
+        let draft = crate::drafts::DraftRequest { agency_code: agency.clone(), form: input.clone() };
+        return match svc.save_draft(&who, &code, draft).await {
+            Ok(_) => Ok(Redirect::to(&format!("/nop-ho-so/{code}")).into_response()),
+            Err(e) => Err(page_error(&chrome)(e)),
+        };
+    }
     let req = SubmitRequest { procedure_code: code.clone(), agency_code: agency.clone(), form: input.clone(), idempotency_key: key.clone() };
     match svc.submit(&who, req).await {
         Ok((d, _)) => Ok(Redirect::to(&format!("/ho-so/{}?da=submit", d.id)).into_response()),
         Err(e @ (Error::Invalid { .. } | Error::Conflict { .. })) => {
             let p = open_procedure(&catalog, &chrome, &code).await?;
             let key = key.unwrap_or_else(|| tinhso_core::new_id().simple().to_string());
-            let html = page(&db, chrome, &p, &input, agency.as_deref().unwrap_or_default(), key, e.public_message()).await?;
+            let filled = Filled { values: &input, agency: agency.as_deref().unwrap_or_default(), key, error: e.public_message(), notice: String::new() };
+            let html = page(&db, chrome, &p, filled).await?;
             Ok((tinhso_web::error::status_of(&e), html).into_response())
         }
         Err(e) => Err(page_error(&chrome)(e)),

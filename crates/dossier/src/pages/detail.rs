@@ -70,6 +70,8 @@ struct DossierPage {
     can_pay: bool,
     can_rate: bool,
     has_result: bool,
+    papers: Vec<super::papers::PaperRow>,
+    can_add_papers: bool,
     done: String,
     error: String,
 }
@@ -128,6 +130,7 @@ fn done_message(done: &str, d: &Dossier) -> String {
         "submit" => format!("Hồ sơ đã được nộp. Mã hồ sơ của bạn là {}; hãy ghi lại để tra cứu.", d.code),
         "apologize" => "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả.".into(),
         "rate" => "Cảm ơn bạn đã đánh giá mức độ hài lòng.".into(),
+        "document" => "Đã thêm giấy tờ vào hồ sơ.".into(),
         "paid" => "Đã thanh toán phí, lệ phí. Cảm ơn bạn.".into(),
         "payment_failed" => "Thanh toán chưa thành công; bạn có thể thử lại.".into(),
         other => parse_action(other).map(|a| format!("Đã thực hiện: {}.", action_label(a))).unwrap_or_default(),
@@ -165,6 +168,7 @@ impl Ctx {
         let labels: Vec<_> = contact_fields().into_iter().chain(p.iter().flat_map(|p| p.form_fields.clone())).collect();
         let mut fields: Vec<Line> = labels.iter().filter_map(|f| d.form.get(&f.name).map(|v| Line { label: f.label.clone(), value: v.clone() })).collect();
         fields.extend(d.form.iter().filter(|(k, _)| !labels.iter().any(|f| &f.name == *k)).map(|(k, v)| Line { label: k.clone(), value: v.clone() }));
+        let (papers, can_add_papers) = super::papers::rows(&self.svc, &self.catalog, who, &d, applicant).await.map_err(page_error(&chrome))?;
         let current_unit = if d.current_unit_code == d.agency_code { String::new() } else { unit_name(&self.db, &d.current_unit_code).await };
         render(&DossierPage {
             procedure: p.as_ref().map(|p| p.name.clone()).unwrap_or_else(|| view::procedure_name(&self.catalog, &d.procedure_code)),
@@ -195,6 +199,8 @@ impl Ctx {
             can_pay: applicant && d.fee_vnd > 0 && d.payment_status != "paid" && !d.state.is_final(),
             can_rate: applicant && d.state == crate::machine::State::ResultReturned && !self.svc.rated(d.id).await.map_err(page_error(&chrome))?,
             has_result: matches!(d.state, crate::machine::State::Approved | crate::machine::State::ResultReturned),
+            papers,
+            can_add_papers,
             done: done_message(done, &d),
             error: failed.map(|f| f.message).unwrap_or_default(),
             d,

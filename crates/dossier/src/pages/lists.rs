@@ -4,12 +4,12 @@ use super::view::{Choice, DossierRow, Pager, enc, page_error, state_choices};
 use crate::Dossiers;
 use crate::queue::QueueParams;
 use askama::Template;
-use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Redirect};
 use serde::Deserialize;
 use std::sync::Arc;
 use tinhso_catalog::Catalog;
-use tinhso_web::{Chrome, PageError, SignedIn, render};
+use tinhso_web::{Chrome, CsrfForm, PageError, SignedIn, render};
 
 const PER_PAGE: u64 = 20;
 
@@ -19,10 +19,38 @@ pub struct MineParams {
     trang: Option<u64>,
 }
 
+/// A saved application form, to resume or delete.
+struct DraftRow {
+    code: String,
+    procedure: String,
+    saved: String,
+}
+
+#[derive(Template)]
+#[template(path = "draft_delete.html")]
+struct DeleteDraftPage {
+    chrome: Chrome,
+    code: String,
+    procedure: String,
+}
+
+/// Asks before deleting a draft: what was typed is lost.
+pub async fn confirm_delete_draft(chrome: Chrome, SignedIn(who): SignedIn, State(svc): State<Arc<Dossiers>>, Path(code): Path<String>) -> Result<Html<String>, PageError> {
+    let draft = svc.draft(&who, &code).await.map_err(page_error(&chrome))?;
+    let draft = draft.ok_or_else(|| page_error(&chrome)(tinhso_core::Error::not_found("bản nháp")))?;
+    render(&DeleteDraftPage { code: draft.procedure_code, procedure: draft.procedure_name, chrome })
+}
+
+pub async fn delete_draft(chrome: Chrome, SignedIn(who): SignedIn, State(svc): State<Arc<Dossiers>>, Path(code): Path<String>, CsrfForm(_): CsrfForm<serde_json::Value>) -> Result<Redirect, PageError> {
+    svc.delete_draft(&who, &code).await.map_err(page_error(&chrome))?;
+    Ok(Redirect::to("/ho-so-cua-toi"))
+}
+
 #[derive(Template)]
 #[template(path = "mine.html")]
 struct MinePage {
     chrome: Chrome,
+    drafts: Vec<DraftRow>,
     total: u64,
     rows: Vec<DossierRow>,
     pager: Pager,
@@ -30,8 +58,11 @@ struct MinePage {
 
 pub async fn mine(chrome: Chrome, SignedIn(who): SignedIn, State(svc): State<Arc<Dossiers>>, State(catalog): State<Arc<Catalog>>, Query(params): Query<MineParams>) -> Result<Html<String>, PageError> {
     let found = svc.mine(&who, params.trang, Some(PER_PAGE)).await.map_err(page_error(&chrome))?;
+    let drafts = svc.drafts(&who).await.map_err(page_error(&chrome))?;
+    let drafts = drafts.into_iter().map(|d| DraftRow { saved: crate::results::local_time(d.updated_at), code: d.procedure_code, procedure: d.procedure_name }).collect();
     let now = chrono::Utc::now();
     render(&MinePage {
+        drafts,
         total: found.total,
         rows: found.items.iter().map(|d| DossierRow::new(d, &catalog, now)).collect(),
         pager: Pager::new("/ho-so-cua-toi?", found.page, found.per_page, found.total),
