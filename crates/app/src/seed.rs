@@ -49,5 +49,7 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
     let rows = tinhso_catalog::import::parse_json(tinhso_catalog::DEMO_PROCEDURES.as_bytes())?;
     let existing = catalog.index().len();
     let procedures_created = if existing == 0 { catalog.import("system:seed-demo", rows, false).await?.created } else { 0 };
+    // The open data portal's roadmap; its datasets are self-published when the app starts.
+    tinhso_opendata::seed::seed_demo(db).await?;
     Ok(SeedReport { org_units: units, accounts_created, procedures_created })
 }
