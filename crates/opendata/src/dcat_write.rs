@@ -142,3 +142,65 @@ pub fn json_ld(g: &Graph) -> Value {
     }
     Value::Array(nodes.into_iter().map(|(_, m)| Value::Object(m)).collect())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::ckan::{Org, Orgs};
+    use crate::dcat::{catalog_graph, dataset_graph};
+    use crate::model::{Dataset, Resource};
+
+    /// A dataset whose text holds everything the syntaxes must escape.
+    fn tricky() -> (Dataset, Orgs) {
+        let now = chrono::Utc::now();
+        let mut d = Dataset::blank(now);
+        d.name = "du-lieu-kho".into();
+        d.title = "Tiêu đề \"có ngoặc\" <thẻ> & 'nháy' \\ gạch".into();
+        d.notes = "Dòng 1\nDòng 2\tcó tab\r\u{1} điều khiển".into();
+        d.tags = vec!["y tế".into(), "a&b".into()];
+        d.owner_org = "000.00.09.H55".into();
+        d.license_id = "vn-ogl-1.0".into();
+        d.frequency = "monthly".into();
+        d.spatial = "Tỉnh Quảng Ngãi".into();
+        d.temporal_start = "2025-01-01".into();
+        d.maintainer = "Sở Y tế".into();
+        d.maintainer_email = "syt@quangngai.gov.vn".into();
+        d.resources.push(Resource {
+            id: uuid::Uuid::nil(), package_id: d.id, position: 0, name: "bảng <1>.csv".into(), description: "mô tả \"x\"".into(), format: "CSV".into(),
+            url: "bảng 1.csv".into(), url_type: "upload".into(), blob_hash: Some("ab".repeat(32)), mimetype: "text/csv".into(), size: Some(42),
+            schema: None, report: None, state: "active".into(), created_at: now, modified_at: now,
+        });
+        let org = Org { id: uuid::Uuid::nil(), code: "000.00.09.H55".into(), title: "Sở Y tế".into(), kind: "department".into() };
+        (d, Orgs { by_code: [(org.code.clone(), org)].into() })
+    }
+
+    #[test]
+    fn turtle_and_rdf_xml_parse_back_to_the_same_triples() {
+        let (d, orgs) = tricky();
+        let g = dataset_graph("http://cong.test", &d, &orgs);
+        let ttl = super::turtle(&g);
+        let triples: Vec<_> = oxttl::TurtleParser::new().for_slice(ttl.as_bytes()).collect::<Result<_, _>>().unwrap();
+        assert_eq!(triples.len(), g.triples.len());
+        assert!(triples.iter().any(|t| matches!(&t.object, oxrdf::Term::Literal(l) if l.value() == d.title)), "the title survives escaping");
+        assert!(triples.iter().any(|t| matches!(&t.object, oxrdf::Term::Literal(l) if l.value() == d.notes)), "newlines, tabs and controls too");
+        let xml = super::rdf_xml(&g);
+        let from_xml: Vec<_> = oxrdfxml::RdfXmlParser::new().for_slice(xml.as_bytes()).collect::<Result<_, _>>().unwrap();
+        assert_eq!(from_xml.len(), g.triples.len());
+        assert!(from_xml.iter().any(|t| matches!(&t.object, oxrdf::Term::Literal(l) if l.value() == d.title)));
+    }
+
+    #[test]
+    fn json_ld_holds_every_triple_and_the_catalogue_is_paged() {
+        let (d, orgs) = tricky();
+        let many: Vec<Dataset> = (0..150).map(|i| Dataset { name: format!("bo-{i}"), id: uuid::Uuid::now_v7(), ..d.clone() }).collect();
+        let g = catalog_graph("http://cong.test", &many, &orgs, 2, "ttl");
+        let ttl = super::turtle(&g);
+        let triples: Vec<_> = oxttl::TurtleParser::new().for_slice(ttl.as_bytes()).collect::<Result<_, _>>().unwrap();
+        let datasets = triples.iter().filter(|t| t.predicate.as_str() == "http://www.w3.org/ns/dcat#dataset").count();
+        assert_eq!(datasets, 50, "page 2 of 150 at 100 a page");
+        assert!(ttl.contains("hydra/core#previousPage") && !ttl.contains("hydra/core#nextPage"));
+        let json = super::json_ld(&dataset_graph("http://cong.test", &d, &orgs));
+        let values: usize = json.as_array().unwrap().iter().map(|n| n.as_object().unwrap().iter().filter(|(k, _)| *k != "@id").map(|(k, v)| if k == "@type" { 1 } else { v.as_array().unwrap().len() }).sum::<usize>()).sum();
+        assert_eq!(values, dataset_graph("http://cong.test", &d, &orgs).triples.len());
+    }
+}

@@ -6,17 +6,18 @@ use crate::entity::priority;
 use chrono::{NaiveDate, Utc};
 use sea_orm::{ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use tinhso_audit::Entry;
-use tinhso_core::{Error, Result};
+use tinhso_core::Result;
 use tinhso_db::db_error;
 
-/// (unit, dataset owed, due date, the dataset that fulfils it).
-const ROADMAP: &[(&str, &str, &str, &str)] = &[
-    ("000.00.14.H55", "Danh mục thủ tục hành chính của tỉnh", "2026-06-30", "danh-muc-thu-tuc-hanh-chinh"),
-    ("000.00.14.H55", "Số liệu giải quyết hồ sơ theo cơ quan và tháng", "2026-09-30", "so-lieu-ho-so-theo-co-quan-thang"),
-    ("000.00.02.H55", "Danh sách cơ quan, đơn vị hành chính", "2026-03-31", "danh-sach-co-quan-don-vi"),
-    ("000.00.09.H55", "Danh sách cơ sở khám bệnh, chữa bệnh", "2026-03-31", ""),
-    ("000.00.10.H55", "Danh sách trường học các cấp", "2027-06-30", ""),
-    ("000.00.03.H55", "Điểm phát sóng wifi công cộng miễn phí", "2027-03-31", ""),
+/// (unit, dataset owed, due in days from the seeding day, the dataset that fulfils it). Due
+/// dates are relative so that the demo shows every status whenever it is seeded.
+const ROADMAP: &[(&str, &str, i64, &str)] = &[
+    ("000.00.14.H55", "Danh mục thủ tục hành chính của tỉnh", 30, "danh-muc-thu-tuc-hanh-chinh"),
+    ("000.00.14.H55", "Số liệu giải quyết hồ sơ theo cơ quan và tháng", 60, "so-lieu-ho-so-theo-co-quan-thang"),
+    ("000.00.02.H55", "Danh sách cơ quan, đơn vị hành chính", 30, "danh-sach-co-quan-don-vi"),
+    ("000.00.09.H55", "Danh sách cơ sở khám bệnh, chữa bệnh", -45, ""),
+    ("000.00.10.H55", "Danh sách trường học các cấp", 180, ""),
+    ("000.00.03.H55", "Điểm phát sóng wifi công cộng miễn phí", 120, ""),
 ];
 
 /// Writes the demo roadmap once; returns how many items it added.
@@ -24,6 +25,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<usize> {
     if priority::Entity::find().count(db).await.map_err(db_error)? > 0 {
         return Ok(0);
     }
+    let today: NaiveDate = Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).date_naive();
     let tx = tinhso_audit::begin(db).await?;
     for (org, title, due, dataset) in ROADMAP {
         let id = tinhso_core::new_id();
@@ -32,7 +34,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> Result<usize> {
             org_code: Set((*org).to_owned()),
             title: Set((*title).to_owned()),
             description: Set(String::new()),
-            due_date: Set(NaiveDate::parse_from_str(due, "%Y-%m-%d").map_err(Error::other)?),
+            due_date: Set(today + chrono::Duration::days(*due)),
             dataset_name: Set((*dataset).to_owned()),
             created_by: Set("system:seed-demo".into()),
             created_at: Set(Utc::now()),
