@@ -47,6 +47,7 @@ use utoipa::OpenApi;
         tinhso_opendata::v1::list_keys,
         tinhso_opendata::v1::revoke_key,
         tinhso_opendata::v1::quality,
+        tinhso_opendata::v1::roadmap,
     ),
     tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "opendata", description = "Cổng dữ liệu mở (API CKAN ở /api/3/action/…)"))
 )]

@@ -28,6 +28,7 @@ async fn text(client: &reqwest::Client, url: String) -> (u16, String) {
 async fn the_public_finds_reads_and_previews_self_published_data() {
     let app = spawn_app().await;
     wait_for(&app, "danh-sach-co-quan-don-vi").await;
+    wait_for(&app, "lich-ngay-nghi-le").await;
     let (status, home) = text(&app.client, app.url("/du-lieu-mo?q=co+quan+don+vi")).await;
     assert_eq!(status, 200);
     assert!(home.contains("Danh sách cơ quan, đơn vị hành chính tỉnh Quảng Ngãi") && home.contains("Sở Nội vụ"), "{home}");
@@ -57,6 +58,12 @@ async fn the_public_finds_reads_and_previews_self_published_data() {
     let (status, org) = text(&app.client, app.url("/organization/000-00-02-h55")).await;
     assert_eq!(status, 200);
     assert!(org.contains("Sở Nội vụ") && org.contains("Lộ trình công bố"));
+
+    let (_, plan) = app.get_json("/api/v1/opendata/roadmap").await;
+    assert_eq!(plan["agencies"], 5, "{plan}");
+    assert!(plan["rows"].to_string().contains("\"late\""), "{plan}");
+    let (_, found) = app.get_json("/api/3/action/package_search?q=title:lich").await;
+    assert_eq!(found["result"]["results"][0]["name"], "lich-ngay-nghi-le", "a field CKAN clients put in q searches its words");
 
     let r = app.get("/catalog.ttl").await;
     assert_eq!(r.headers()["content-type"], "text/turtle; charset=utf-8");

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tinhso_core::text::{fold, words};
 
 pub struct Doc {
+    pub dataset: Arc<Dataset>,
     pub package: Arc<Value>,
     pub id: String,
     pub name: String,
@@ -86,7 +87,20 @@ fn facet_key(field: &str) -> Option<&'static str> {
 }
 
 impl Index {
-    pub fn build(all: &[Dataset], orgs: &Orgs, base: &str) -> Index {
+    pub fn build(all: Vec<Dataset>, orgs: &Orgs, base: &str) -> Index {
+        Index::assemble(all.into_iter().map(|d| (Arc::new(d), None)).collect(), orgs, base)
+    }
+
+    /// This index with one dataset written (added, changed or removed): the other datasets'
+    /// package dicts are reused, so a write costs one rendering, not one per dataset.
+    pub fn with(&self, d: Dataset, orgs: &Orgs, base: &str) -> Index {
+        let mut entries: Vec<(Arc<Dataset>, Option<Arc<Value>>)> =
+            self.docs.iter().filter(|doc| doc.dataset.id != d.id).map(|doc| (doc.dataset.clone(), Some(doc.package.clone()))).collect();
+        entries.push((Arc::new(d), None));
+        Index::assemble(entries, orgs, base)
+    }
+
+    fn assemble(entries: Vec<(Arc<Dataset>, Option<Arc<Value>>)>, orgs: &Orgs, base: &str) -> Index {
         let mut index = Index::default();
         for (code, org) in &orgs.by_code {
             index.display.insert(("organization", org.name()), org.title.clone());
@@ -98,7 +112,7 @@ impl Index {
         for l in crate::vocab::LICENCES {
             index.display.insert(("license_id", l.id.to_owned()), l.title.to_owned());
         }
-        for d in all.iter().filter(|d| d.state == "active") {
+        for (d, package) in entries.into_iter().filter(|(d, _)| d.state == "active") {
             let n = index.docs.len() as u32;
             let org_title = orgs.title(&d.owner_org);
             let mut text = format!("{} {} {} {} {} {}", d.name.replace(['-', '_'], " "), d.title, d.notes, d.tags.join(" "), org_title, d.spatial);
@@ -120,7 +134,7 @@ impl Index {
                 ("license_id", vec![d.license_id.clone()]),
             ]);
             index.docs.push(Doc {
-                package: Arc::new(ckan::package(base, d, orgs)),
+                package: package.unwrap_or_else(|| Arc::new(ckan::package(base, &d, orgs))),
                 id: d.id.to_string(),
                 name: d.name.clone(),
                 owner_code: d.owner_org.clone(),
@@ -130,6 +144,7 @@ impl Index {
                 modified: d.modified_at,
                 created: d.created_at,
                 facets,
+                dataset: d,
             });
         }
         index
@@ -146,9 +161,9 @@ impl Index {
     /// Answers a search; `Err` carries a message for CKAN's "Search Query Error".
     pub fn search(&self, p: &SearchParams, viewer: &Viewer) -> Result<Found<'_>, String> {
         let (mut terms, mut filters) = (Vec::new(), Vec::new());
-        split_query(&p.q, &mut terms, &mut filters)?;
+        split_query(&p.q, &mut terms, &mut filters, true)?;
         let mut fq_terms = Vec::new();
-        split_query(&p.fq, &mut fq_terms, &mut filters)?;
+        split_query(&p.fq, &mut fq_terms, &mut filters, false)?;
         if !fq_terms.is_empty() {
             return Err(format!("fq chỉ nhận điều kiện dạng trường:giá_trị, không nhận '{}'", fq_terms.join(" ")));
         }
@@ -267,7 +282,8 @@ impl Filter {
 const FILTER_FIELDS: &[&str] = &["name", "id", "owner_org", "private", "capacity", "organization", "groups", "tags", "res_format", "license_id", "dataset_type", "state", "+dataset_type", "+state"];
 
 /// Splits a Solr-like query into free words and `field:value` filters (values may be quoted).
-fn split_query(q: &str, terms: &mut Vec<String>, filters: &mut Vec<Filter>) -> Result<(), String> {
+/// In `q`, a field the index does not filter on (`title:…`, `notes:…`) searches its words.
+fn split_query(q: &str, terms: &mut Vec<String>, filters: &mut Vec<Filter>, in_q: bool) -> Result<(), String> {
     let q = q.trim();
     if q.is_empty() || q == "*:*" {
         return Ok(());
@@ -287,6 +303,10 @@ fn split_query(q: &str, terms: &mut Vec<String>, filters: &mut Vec<Filter>) -> R
             Some((field, value)) if !field.is_empty() => {
                 let negate = field.starts_with('-');
                 let field = field.trim_start_matches(['+', '-']);
+                if !FILTER_FIELDS.contains(&field) && in_q && !negate {
+                    terms.push(value.trim_matches('"').to_owned());
+                    continue;
+                }
                 if !FILTER_FIELDS.contains(&field) {
                     return Err(format!("Trường '{field}' không lọc được"));
                 }

@@ -118,3 +118,12 @@ impl OpenData {
         Ok(out)
     }
 }
+
+impl OpenData {
+    /// For the indicator "share of agencies publishing open data to standard": agencies with a
+    /// roadmap that have published and have nothing late, and all agencies with a roadmap.
+    pub async fn agencies_on_track(&self) -> Result<(usize, usize)> {
+        let rows = self.roadmap().await?;
+        Ok((rows.iter().filter(|r| r.late == 0 && r.published > 0).count(), rows.len()))
+    }
+}

@@ -119,7 +119,7 @@ impl OpenData {
         let all = store::all(&self.db).await?;
         let base = self.base().to_owned();
         let o = orgs.clone();
-        let index = tokio::task::spawn_blocking(move || Index::build(&all, &o, &base)).await.map_err(Error::other)?;
+        let index = tokio::task::spawn_blocking(move || Index::build(all, &o, &base)).await.map_err(Error::other)?;
         *self.orgs.write().unwrap_or_else(|e| e.into_inner()) = orgs;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         *stamp = now;
@@ -249,7 +249,19 @@ impl OpenData {
         let detail = serde_json::json!({"org": d.owner_org, "resources": d.resources.len(), "state": d.state});
         tinhso_audit::record(&tx, Entry::new(actor.id(), action, format!("dataset:{}", d.name)).detail(detail)).await?;
         tx.commit().await.map_err(db_error)?;
-        self.reindex().await?;
+        self.reindex_one(d.clone()).await?;
+        Ok(())
+    }
+
+    /// After this node's own write: the index with that dataset replaced, at once. The
+    /// fingerprint is left alone, so the follower still rebuilds from the database within
+    /// seconds and picks up any write another node made meanwhile.
+    async fn reindex_one(&self, d: Dataset) -> tinhso_core::Result<()> {
+        // Held so that two writes here do not each swap in an index without the other's.
+        let _serial = self.stamp.lock().await;
+        let (current, orgs, base) = (self.index(), self.orgs(), self.base().to_owned());
+        let index = tokio::task::spawn_blocking(move || current.with(d, &orgs, &base)).await.map_err(Error::other)?;
+        *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         Ok(())
     }
 

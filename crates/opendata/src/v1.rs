@@ -19,6 +19,7 @@ where
         .route("/api/v1/opendata/api-keys", get(list_keys).post(create_key))
         .route("/api/v1/opendata/api-keys/{id}/revoke", post(revoke_key))
         .route("/api/v1/opendata/datasets/{name}/quality", get(quality))
+        .route("/api/v1/opendata/roadmap", get(roadmap))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -64,4 +65,21 @@ pub async fn revoke_key(State(od): State<Arc<OpenData>>, SignedIn(who): SignedIn
 pub async fn quality(State(od): State<Arc<OpenData>>, Path(name): Path<String>) -> Result<Json<crate::quality::Quality>, ApiError> {
     let d = od.get(&name, &Default::default()).await.map_err(tinhso_core::Error::from)?;
     Ok(Json(crate::quality::assess(&d, chrono::Utc::now())))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Roadmap {
+    /// Agencies that have published and have nothing late.
+    pub agencies_on_track: usize,
+    /// Agencies with items on the roadmap.
+    pub agencies: usize,
+    pub rows: Vec<crate::roadmap::AgencyRow>,
+}
+
+/// The priority list and roadmap per agency, each item published, late or not yet due.
+#[utoipa::path(get, path = "/api/v1/opendata/roadmap", tag = "opendata", responses((status = 200, body = Roadmap)))]
+pub async fn roadmap(State(od): State<Arc<OpenData>>) -> Result<Json<Roadmap>, ApiError> {
+    let rows = od.roadmap().await?;
+    let agencies_on_track = rows.iter().filter(|r| r.late == 0 && r.published > 0).count();
+    Ok(Json(Roadmap { agencies_on_track, agencies: rows.len(), rows }))
 }
