@@ -147,7 +147,7 @@ impl OpenData {
             r.name = r.url.clone();
         }
         let bytes = up.bytes;
-        let analysis = if matches!(format, "CSV" | "JSON") {
+        let analysis = if matches!(format, "CSV" | "JSON" | "XLSX") {
             let b = bytes.clone();
             let f = format.to_owned();
             Some(tokio::task::spawn_blocking(move || tabular::analyse(&b, &f, schema.as_ref())).await.map_err(Error::other)?)
