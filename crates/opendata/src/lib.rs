@@ -27,6 +27,7 @@ mod tests;
 pub mod tabular;
 pub mod v1;
 pub mod vocab;
+mod xlsx;
 
 pub use service::{Actor, OpenData, Settings, Upload};
 
