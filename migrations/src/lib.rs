@@ -12,6 +12,7 @@ mod m006_notifications;
 mod m007_wallet;
 mod m008_dossier_figures;
 mod m010_plan;
+mod m011_opendata;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m007_wallet::Migration),
             Box::new(m008_dossier_figures::Migration),
             Box::new(m010_plan::Migration),
+            Box::new(m011_opendata::Migration),
         ]
     }
 }

@@ -61,8 +61,13 @@ use utoipa::OpenApi;
         tinhso_indicators::http::review,
         tinhso_indicators::http::ioc,
         tinhso_indicators::http::public,
+        tinhso_opendata::v1::create_key,
+        tinhso_opendata::v1::list_keys,
+        tinhso_opendata::v1::revoke_key,
+        tinhso_opendata::v1::quality,
+        tinhso_opendata::v1::roadmap,
     ),
-    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "tasks", description = "Nhiệm vụ UBND tỉnh giao"), (name = "indicators", description = "Bộ chỉ số, trung tâm điều hành (IOC)"))
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "tasks", description = "Nhiệm vụ UBND tỉnh giao"), (name = "indicators", description = "Bộ chỉ số, trung tâm điều hành (IOC)"), (name = "opendata", description = "Cổng dữ liệu mở (API CKAN ở /api/3/action/…)"))
 )]
 pub struct ApiDoc;
 

@@ -54,5 +54,7 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
     let procedures_created = if existing == 0 { catalog.import("system:seed-demo", rows, false).await?.created } else { 0 };
     // The province's plan: indicators, targets and tasks of data/plan/ (idempotent).
     tinhso_indicators::import::import(db, "system:seed-demo", tinhso_indicators::import::bundled()).await?;
+    // The open data portal's roadmap; its datasets are self-published when the app starts.
+    tinhso_opendata::seed::seed_demo(db).await?;
     Ok(SeedReport { org_units: units, accounts_created, procedures_created })
 }

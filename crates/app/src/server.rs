@@ -79,6 +79,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(account::api_router())
         .merge(admin::api_router())
         .merge(crate::org_units::api_router())
+        .merge(tinhso_opendata::router())
         .merge(account::page_router())
         .merge(admin::page_router())
         .route("/healthz", get(healthz))
@@ -113,9 +114,11 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
     let tasks = Arc::new(tinhso_tasks::Tasks::new(db.clone(), blobs.clone()));
     let indicators = Arc::new(tinhso_indicators::Indicators::new(db.clone(), catalog.clone(), tasks.clone(), blobs.clone(), crate::seed::PROVINCE.to_owned()));
-    let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
+    let settings = tinhso_dossier::service::Settings { blobs: blobs.clone(), public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
     let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle() };
+    let od_settings = tinhso_opendata::Settings { public_url: config.public_url.clone(), max_upload_bytes: tinhso_opendata::DEFAULT_MAX_UPLOAD };
+    let opendata = tinhso_opendata::OpenData::open(db.clone(), blobs.clone(), od_settings).await?;
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle(), opendata };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -155,6 +158,9 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
     // Plan tasks past their deadline, and indicator values and the IOC snapshot.
     tinhso_tasks::spawn_overdue_job(state.tasks.clone(), Duration::from_secs(300));
     tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(60));
+    // The open data portal: the index follows other nodes' writes; the self-published
+    // statistics refresh by themselves.
+    tinhso_opendata::jobs::spawn(state.opendata.clone(), state.catalog.clone());
     let store = tinhso_identity::session_store::DbSessionStore::new(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

@@ -15,4 +15,5 @@ pub struct AppState {
     pub tasks: Arc<tinhso_tasks::Tasks>,
     pub indicators: Arc<tinhso_indicators::Indicators>,
     pub metrics: PrometheusHandle,
+    pub opendata: Arc<tinhso_opendata::OpenData>,
 }
