@@ -10,6 +10,7 @@ mod m004_results;
 mod m005_payments;
 mod m006_notifications;
 mod m007_wallet;
+mod m009_exchange;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m005_payments::Migration),
             Box::new(m006_notifications::Migration),
             Box::new(m007_wallet::Migration),
+            Box::new(m009_exchange::Migration),
         ]
     }
 }

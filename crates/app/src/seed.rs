@@ -21,6 +21,9 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 7] = [
     ("quantri", "Đặng Văn Hùng (quản trị hệ thống)", Role::Admin, "000.00.03.H55"),
 ];
 
+/// Where `tinhso sandbox registry` listens (the demo's registries are registered there).
+pub const REGISTRY_SANDBOX: &str = "http://127.0.0.1:8094";
+
 pub struct SeedReport {
     pub org_units: usize,
     pub accounts_created: usize,
@@ -49,5 +52,6 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
     let rows = tinhso_catalog::import::parse_json(tinhso_catalog::DEMO_PROCEDURES.as_bytes())?;
     let existing = catalog.index().len();
     let procedures_created = if existing == 0 { catalog.import("system:seed-demo", rows, false).await?.created } else { 0 };
+    tinhso_exchange::seed::seed_demo(db, REGISTRY_SANDBOX).await?;
     Ok(SeedReport { org_units: units, accounts_created, procedures_created })
 }

@@ -74,6 +74,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_wallet::http::router())
         .merge(tinhso_dossier::verify::router())
         .merge(tinhso_dossier::pages::router())
+        .merge(tinhso_exchange::http::router())
         .merge(account::api_router())
         .merge(admin::api_router())
         .merge(crate::org_units::api_router())
@@ -107,7 +108,8 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let wallet = Arc::new(tinhso_wallet::Wallet::new(db.clone(), blobs.clone()));
     let settings = tinhso_dossier::service::Settings { blobs, public_url: config.public_url.clone(), payments: Arc::new(config.merchant()) };
     let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, metrics: metrics_handle() };
+    let exchange = tinhso_exchange::Exchange::new(db.clone(), tinhso_exchange::Settings::default())?;
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, metrics: metrics_handle(), exchange };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -141,6 +143,19 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(flagged = n, "dossiers flagged overdue"),
                 Err(e) => tracing::warn!(error = %e, "overdue flagging failed"),
+            }
+        }
+    });
+    // The exchange log's daily digest, signed once the day is over (any node may; one wins).
+    let exchange = state.exchange.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match exchange.sign_yesterday().await {
+                Ok(Some(d)) => tracing::info!(day = %d.day, calls = d.calls, "exchange log digest signed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "exchange log digest not signed"),
             }
         }
     });

@@ -13,4 +13,5 @@ pub struct AppState {
     pub dossiers: Arc<Dossiers>,
     pub wallet: Arc<tinhso_wallet::Wallet>,
     pub metrics: PrometheusHandle,
+    pub exchange: Arc<tinhso_exchange::Exchange>,
 }
