@@ -364,3 +364,49 @@ fn classify(e: reqwest::Error) -> Fail {
         fail(StatusCode::BAD_GATEWAY, "upstream_error", "Dịch vụ gốc trả lời không đúng giao thức.")
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purposes_are_text_without_control_characters() {
+        assert_eq!(decode_purpose("Gi%E1%BA%A3i quy%E1%BA%BFt h%E1%BB%93 s%C6%A1".as_bytes()).ok().unwrap(), "Giải quyết hồ sơ");
+        assert_eq!(decode_purpose("Giải quyết".as_bytes()).ok().unwrap(), "Giải quyết");
+        assert_eq!(decode_purpose(b"  ").err().unwrap().code, "missing_purpose");
+        assert_eq!(decode_purpose(b"a%0D%0AX-Evil: 1").err().unwrap().code, "invalid_purpose");
+        assert_eq!(decode_purpose(b"%FF%FE").err().unwrap().code, "invalid_purpose");
+    }
+
+    #[test]
+    fn paths_cannot_climb_out_of_the_service() {
+        assert!(check_path("/ho-so/1").is_ok());
+        assert!(check_path("").is_ok());
+        for bad in ["/a/../b", "/a/..%2f..%2fadmin", "/a/%2e%2e/b", "/a\\b", "/a%0d%0ab"] {
+            assert!(check_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_rate_limit_refills_and_the_breaker_opens_then_retries() {
+        let limits = Limits::default();
+        let consumer = tinhso_core::new_id();
+        let passed = (0..20).filter(|_| limits.take(consumer, 10)).count();
+        assert_eq!(passed, 10, "a burst of one second's worth");
+        std::thread::sleep(Duration::from_millis(250));
+        assert!(limits.take(consumer, 10), "tokens come back with time");
+        let service = tinhso_core::new_id();
+        for _ in 0..2 {
+            limits.record(service, false, 3, Duration::from_millis(100));
+        }
+        assert!(!limits.circuit_open(service));
+        limits.record(service, false, 3, Duration::from_millis(100));
+        assert!(limits.circuit_open(service));
+        std::thread::sleep(Duration::from_millis(120));
+        assert!(!limits.circuit_open(service), "retried after the pause");
+        limits.record(service, true, 3, Duration::from_millis(100));
+        limits.record(service, false, 3, Duration::from_millis(100));
+        assert!(!limits.circuit_open(service), "a success closes it again");
+    }
+}
