@@ -318,6 +318,12 @@ async fn prefill_through_the_gateway_and_the_citizens_access_log() {
     let page = an.client.get(app.url("/du-lieu-cua-toi/truy-cap")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sở Tư pháp") && page.contains("Điền sẵn tờ khai"), "{page}");
 
+    // A business gets its registered address from the business registry.
+    tinhso_identity::accounts::register(&app.db, tinhso_identity::accounts::AccountKind::Business, "4300123456", "Công ty TNHH Thương mại An Phú Quảng Ngãi", common::PASSWORD).await.unwrap();
+    let company = person(&app, "4300123456").await;
+    let (_, p) = company.get(&app, "/api/v1/prefill?procedure=1.013225").await;
+    assert_eq!(p["values"]["address"], "Số 8 Lê Lợi, phường Cẩm Thành, tỉnh Quảng Ngãi", "{p}");
+
     // Cường (a citizen account of his own) sees the land system's read, and nothing of An's.
     tinhso_identity::accounts::register(&app.db, tinhso_identity::accounts::AccountKind::Citizen, "051088000789", "Lê Văn Cường", common::PASSWORD).await.unwrap();
     let cuong = person(&app, "051088000789").await;

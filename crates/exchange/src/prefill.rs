@@ -7,6 +7,7 @@ use crate::gateway::{Auth, Call};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method};
+use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -76,10 +77,11 @@ impl Exchange {
     pub async fn prefill(&self, who: &Principal, catalog: &Catalog, code: &str) -> Result<Prefill> {
         let p = catalog.get(code).await?;
         let mut out = Prefill { procedure: p.code.clone(), values: BTreeMap::new(), sources: Vec::new(), replaced_documents: Vec::new(), unavailable: Vec::new() };
+        let purpose = format!("Điền sẵn tờ khai thủ tục {} theo yêu cầu của người nộp hồ sơ", p.code);
         let Some(number) = crate::access::personal_id_of(&self.db, who.user_id).await? else {
+            self.prefill_business(who, &purpose, &mut out).await?;
             return Ok(out);
         };
-        let purpose = format!("Điền sẵn tờ khai thủ tục {} theo yêu cầu của người nộp hồ sơ", p.code);
         let fields: Vec<&str> = p.form_fields.iter().map(|f| f.name.as_str()).chain(["phone", "address", "email"]).collect();
         let mut registries: Vec<&str> = vec!["population"];
         for d in &p.documents {
@@ -150,6 +152,24 @@ impl Exchange {
         let detail = serde_json::json!({"procedure": p.code, "registries": answered, "fields": out.values.keys().collect::<Vec<_>>()});
         tinhso_audit::record_now(&self.db, Entry::new(who.actor(), "prefill.read", format!("user:{}", who.user_id)).purpose(purpose).detail(detail)).await?;
         Ok(out)
+    }
+}
+
+impl Exchange {
+    /// A business applies: its registration (by tax code, its login) gives the address.
+    async fn prefill_business(&self, who: &Principal, purpose: &str, out: &mut Prefill) -> Result<()> {
+        let user = tinhso_identity::entity::user::Entity::find_by_id(who.user_id).one(&self.db).await.map_err(tinhso_db::db_error)?;
+        let Some(tax_code) = user.filter(|u| u.kind == "business").map(|u| u.login) else { return Ok(()) };
+        match self.ask("business", &format!("/enterprises/{tax_code}"), "", purpose).await {
+            Some((service, v)) => {
+                if let Some(a) = text(&v, "address") {
+                    out.values.insert("address".into(), a);
+                    out.sources.push(Source { field: "address".into(), service });
+                }
+            }
+            None => out.unavailable.push("business".into()),
+        }
+        Ok(())
     }
 }
 
