@@ -11,6 +11,7 @@ mod m005_payments;
 mod m006_notifications;
 mod m007_wallet;
 mod m008_dossier_figures;
+mod m009_exchange;
 mod m010_plan;
 mod m011_opendata;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m006_notifications::Migration),
             Box::new(m007_wallet::Migration),
             Box::new(m008_dossier_figures::Migration),
+            Box::new(m009_exchange::Migration),
             Box::new(m010_plan::Migration),
             Box::new(m011_opendata::Migration),
         ]

@@ -66,8 +66,25 @@ use utoipa::OpenApi;
         tinhso_opendata::v1::revoke_key,
         tinhso_opendata::v1::quality,
         tinhso_opendata::v1::roadmap,
+        tinhso_exchange::http::list_subsystems,
+        tinhso_exchange::http::register_subsystem,
+        tinhso_exchange::http::register_service,
+        tinhso_exchange::http::list_services,
+        tinhso_exchange::http::change_service,
+        tinhso_exchange::http::list_keys,
+        tinhso_exchange::http::issue_key,
+        tinhso_exchange::http::revoke_key,
+        tinhso_exchange::http::rotate_key,
+        tinhso_exchange::http::list_grants,
+        tinhso_exchange::http::request_access,
+        tinhso_exchange::http::decide,
+        tinhso_exchange::stats::api,
+        tinhso_exchange::digest::api_list,
+        tinhso_exchange::digest::api_sign,
+        tinhso_exchange::access::api,
+        tinhso_exchange::prefill::api,
     ),
-    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "tasks", description = "Nhiệm vụ UBND tỉnh giao"), (name = "indicators", description = "Bộ chỉ số, trung tâm điều hành (IOC)"), (name = "opendata", description = "Cổng dữ liệu mở (API CKAN ở /api/3/action/…)"))
+    tags((name = "catalog", description = "Danh mục thủ tục hành chính"), (name = "identity", description = "Tài khoản và phiên đăng nhập"), (name = "dossier", description = "Hồ sơ thủ tục hành chính"), (name = "wallet", description = "Kho dữ liệu điện tử của tổ chức, cá nhân"), (name = "tasks", description = "Nhiệm vụ UBND tỉnh giao"), (name = "indicators", description = "Bộ chỉ số, trung tâm điều hành (IOC)"), (name = "opendata", description = "Cổng dữ liệu mở (API CKAN ở /api/3/action/…)"), (name = "exchange", description = "Nền tảng tích hợp, chia sẻ dữ liệu (LGSP); cổng gọi dịch vụ là /x/{member}/{subsystem}/{service}/…"))
 )]
 pub struct ApiDoc;
 

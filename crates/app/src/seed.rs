@@ -24,6 +24,9 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &str); 7] = [
     ("quantri", "Đặng Văn Hùng (quản trị hệ thống)", Role::Admin, "000.00.03.H55"),
 ];
 
+/// Where `tinhso sandbox registry` listens (the demo's registries are registered there).
+pub const REGISTRY_SANDBOX: &str = "http://127.0.0.1:8094";
+
 pub struct SeedReport {
     pub org_units: usize,
     pub accounts_created: usize,
@@ -56,5 +59,6 @@ pub async fn seed_demo(db: &DatabaseConnection, catalog: &Catalog) -> Result<See
     tinhso_indicators::import::import(db, "system:seed-demo", tinhso_indicators::import::bundled()).await?;
     // The open data portal's roadmap; its datasets are self-published when the app starts.
     tinhso_opendata::seed::seed_demo(db).await?;
+    tinhso_exchange::seed::seed_demo(db, REGISTRY_SANDBOX).await?;
     Ok(SeedReport { org_units: units, accounts_created, procedures_created })
 }

@@ -76,6 +76,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .merge(tinhso_tasks::http::router()).merge(tinhso_indicators::http::router())
         .merge(tinhso_dossier::verify::router())
         .merge(tinhso_dossier::pages::router())
+        .merge(tinhso_exchange::http::router())
         .merge(account::api_router())
         .merge(admin::api_router())
         .merge(crate::org_units::api_router())
@@ -118,7 +119,8 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let dossiers = tinhso_dossier::Dossiers::new(db.clone(), catalog.clone(), settings);
     let od_settings = tinhso_opendata::Settings { public_url: config.public_url.clone(), max_upload_bytes: tinhso_opendata::DEFAULT_MAX_UPLOAD };
     let opendata = tinhso_opendata::OpenData::open(db.clone(), blobs.clone(), od_settings).await?;
-    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle(), opendata };
+    let exchange = tinhso_exchange::Exchange::new(db.clone(), tinhso_exchange::Settings::default())?;
+    let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle(), opendata, exchange };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
@@ -161,6 +163,19 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
     // The open data portal: the index follows other nodes' writes; the self-published
     // statistics refresh by themselves.
     tinhso_opendata::jobs::spawn(state.opendata.clone(), state.catalog.clone());
+    // The exchange log's daily digest, signed once the day is over (any node may; one wins).
+    let exchange = state.exchange.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match exchange.sign_yesterday().await {
+                Ok(Some(d)) => tracing::info!(day = %d.day, calls = d.calls, "exchange log digest signed"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "exchange log digest not signed"),
+            }
+        }
+    });
     let store = tinhso_identity::session_store::DbSessionStore::new(state.db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));

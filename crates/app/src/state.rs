@@ -16,4 +16,5 @@ pub struct AppState {
     pub indicators: Arc<tinhso_indicators::Indicators>,
     pub metrics: PrometheusHandle,
     pub opendata: Arc<tinhso_opendata::OpenData>,
+    pub exchange: Arc<tinhso_exchange::Exchange>,
 }

@@ -184,3 +184,19 @@ impl SeqFilter for sea_orm::Select<log::Entity> {
         self.filter(log::Column::Seq.gt(seq))
     }
 }
+
+/// Entries about any of `subjects` ("user:…", "dossier:…"), newest first: what a person's
+/// access log shows of the platform's own reads of their data.
+pub async fn about(db: &DatabaseConnection, subjects: &[String], limit: u64) -> Result<Vec<log::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if subjects.is_empty() {
+        return Ok(Vec::new());
+    }
+    log::Entity::find()
+        .filter(log::Column::Subject.is_in(subjects.iter().cloned()))
+        .order_by_desc(log::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await
+        .map_err(db_error)
+}

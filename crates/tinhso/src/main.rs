@@ -86,6 +86,12 @@ enum SandboxWhat {
         #[arg(long)]
         listen: Option<String>,
     },
+    /// The national registries (population, civil status, business, land) with synthetic
+    /// data, reached through the exchange gateway.
+    Registry {
+        #[arg(long, default_value = "127.0.0.1:8094")]
+        listen: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -117,7 +123,7 @@ async fn main() -> anyhow::Result<()> {
             // The demo brings its sandboxes up as separate processes, as real upstreams are.
             let _sandboxes = if demo {
                 seed(&db).await?;
-                ["payment", "smtp", "sms"].iter().map(|which| spawn_sandbox(cli.config.as_deref(), which)).collect::<anyhow::Result<Vec<_>>>()?
+                ["payment", "smtp", "sms", "registry"].iter().map(|which| spawn_sandbox(cli.config.as_deref(), which)).collect::<anyhow::Result<Vec<_>>>()?
             } else {
                 Vec::new()
             };
@@ -160,6 +166,10 @@ async fn main() -> anyhow::Result<()> {
             println!("Cổng SMS THỬ NGHIỆM (sandbox) tại http://{listen}");
             let sms = tinhso_notify_sandbox::sms::SmsSandboxConfig { api_key: config.sms_api_key.clone(), brandnames: vec![config.sms_brandname.clone()] };
             tinhso_notify_sandbox::sms::serve(&listen, sms).await
+        }
+        Command::Sandbox { what: SandboxWhat::Registry { listen } } => {
+            println!("Cơ sở dữ liệu quốc gia THỬ NGHIỆM (sandbox: dân cư, hộ tịch, doanh nghiệp, đất đai) tại http://{listen}");
+            tinhso_registry_sandbox::serve(&listen).await
         }
         Command::GenerateCatalogue { count } => {
             let base: Vec<tinhso_catalog::Procedure> = serde_json::from_str(tinhso_catalog::DEMO_PROCEDURES)?;

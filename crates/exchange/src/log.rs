@@ -1,0 +1,185 @@
+//! The exchange log. Every call, answered or refused, becomes one row before its response is
+//! sent. Rows form a SHA-256 chain like the audit log's; one writer task takes the calls of the
+//! moment in one transaction (group commit), so logging keeps up with the gateway, and each
+//! caller waits until its row is committed. The head row is locked first in every batch, so
+//! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
+use crate::entity::{head, log};
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait};
+use sha2::{Digest, Sha256};
+use tinhso_core::{Error, Result};
+use tinhso_db::db_error;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most rows written in one transaction.
+const BATCH: usize = 512;
+
+/// One call as the gateway saw it.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    pub request_id: String,
+    pub consumer: String,
+    pub provider: String,
+    pub service: String,
+    pub method: String,
+    pub path: String,
+    pub purpose: String,
+    pub subject: String,
+    pub status: u16,
+    pub error_code: String,
+    pub latency_us: i64,
+    pub request_hash: String,
+    pub response_hash: String,
+    pub request_body: Option<String>,
+    pub response_body: Option<String>,
+}
+
+type Job = (Record, oneshot::Sender<Result<i64>>);
+
+/// The handle the gateway writes through; cheap to clone.
+#[derive(Clone)]
+pub struct LogWriter {
+    tx: mpsc::Sender<Job>,
+}
+
+impl LogWriter {
+    /// Starts the writer task on the current runtime.
+    pub fn spawn(db: DatabaseConnection) -> LogWriter {
+        let (tx, rx) = mpsc::channel::<Job>(BATCH * 8);
+        tokio::spawn(run(db, rx));
+        LogWriter { tx }
+    }
+
+    /// Writes one record and returns its sequence number once it is committed.
+    pub async fn write(&self, r: Record) -> Result<i64> {
+        let (done, wait) = oneshot::channel();
+        self.tx.send((r, done)).await.map_err(|_| Error::other("exchange log writer stopped"))?;
+        wait.await.map_err(|_| Error::other("exchange log writer dropped a record"))?
+    }
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut jobs, BATCH).await > 0 {
+        let records: Vec<&Record> = jobs.iter().map(|(r, _)| r).collect();
+        match write_batch(&db, &records).await {
+            Ok(first) => {
+                for (i, (_, done)) in jobs.drain(..).enumerate() {
+                    let _ = done.send(Ok(first + i as i64));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, rows = jobs.len(), "exchange log batch failed");
+                for (_, done) in jobs.drain(..) {
+                    let _ = done.send(Err(Error::other("exchange log write failed")));
+                }
+            }
+        }
+    }
+}
+
+fn now_micros() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// The chain link of one row: every field that matters, length-prefixed.
+pub fn link_hash(prev: &str, seq: i64, at: DateTime<Utc>, r: &log::Model) -> String {
+    let mut h = Sha256::new();
+    let (status, latency) = (r.status.to_string(), r.latency_us.to_string());
+    let body_req = r.request_body.clone().unwrap_or_default();
+    let body_resp = r.response_body.clone().unwrap_or_default();
+    for part in [
+        prev, &seq.to_string(), &at.timestamp_micros().to_string(), &r.request_id, &r.consumer, &r.provider, &r.service, &r.method, &r.path, &r.purpose, &r.subject, &status,
+        &r.error_code, &latency, &r.request_hash, &r.response_hash, &body_req, &body_resp,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64> {
+    let tx = db.begin().await.map_err(db_error)?;
+    let backend = tx.get_database_backend();
+    tx.execute_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1")).await.map_err(db_error)?;
+    let h = head::Entity::find_by_id(1).one(&tx).await.map_err(db_error)?.ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
+    let (mut seq, mut prev) = (h.seq, h.hash);
+    let first = seq + 1;
+    let at = now_micros();
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        seq += 1;
+        let mut m = log::Model {
+            seq,
+            id: tinhso_core::new_id(),
+            at,
+            request_id: r.request_id.clone(),
+            consumer: r.consumer.clone(),
+            provider: r.provider.clone(),
+            service: r.service.clone(),
+            method: r.method.clone(),
+            path: r.path.clone(),
+            purpose: r.purpose.clone(),
+            subject: r.subject.clone(),
+            status: i32::from(r.status),
+            error_code: r.error_code.clone(),
+            latency_us: r.latency_us,
+            request_hash: r.request_hash.clone(),
+            response_hash: r.response_hash.clone(),
+            request_body: r.request_body.clone(),
+            response_body: r.response_body.clone(),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        m.hash = link_hash(&prev, seq, at, &m);
+        prev = m.hash.clone();
+        rows.push(log::ActiveModel::from(m));
+    }
+    // SQLite takes at most 32766 bound values in one statement: 20 columns × 512 rows fits.
+    log::Entity::insert_many(rows).exec_without_returning(&tx).await.map_err(db_error)?;
+    head::Entity::update(head::ActiveModel { id: sea_orm::ActiveValue::Set(1), seq: sea_orm::ActiveValue::Set(seq), hash: sea_orm::ActiveValue::Set(prev) })
+        .exec(&tx)
+        .await
+        .map_err(db_error)?;
+    tx.commit().await.map_err(db_error)?;
+    Ok(first)
+}
+
+/// The outcome of checking the exchange log's chain.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verification {
+    pub rows: u64,
+    pub first_break: Option<(i64, String)>,
+}
+
+/// Walks the chain and reports the first altered, removed or reordered row.
+pub async fn verify(db: &DatabaseConnection) -> Result<Verification> {
+    use sea_orm::ColumnTrait;
+    const PAGE: u64 = 2000;
+    let mut prev = tinhso_migrations::GENESIS.to_owned();
+    let mut expected = 1i64;
+    let mut rows = 0u64;
+    loop {
+        let page = log::Entity::find().filter(log::Column::Seq.gte(expected)).order_by_asc(log::Column::Seq).limit(PAGE).all(db).await.map_err(db_error)?;
+        for row in &page {
+            rows += 1;
+            if row.seq != expected {
+                return Ok(Verification { rows, first_break: Some((expected, "thiếu bản ghi (bị xóa)".into())) });
+            }
+            if row.prev_hash != prev || link_hash(&prev, row.seq, row.at, row) != row.hash {
+                return Ok(Verification { rows, first_break: Some((row.seq, "nội dung bản ghi bị sửa đổi".into())) });
+            }
+            prev = row.hash.clone();
+            expected += 1;
+        }
+        if (page.len() as u64) < PAGE {
+            break;
+        }
+    }
+    let h = head::Entity::find_by_id(1).one(db).await.map_err(db_error)?;
+    match h {
+        Some(h) if h.seq == expected - 1 && h.hash == prev => Ok(Verification { rows, first_break: None }),
+        _ => Ok(Verification { rows, first_break: Some((expected, "các bản ghi mới nhất đã bị xóa".into())) }),
+    }
+}
