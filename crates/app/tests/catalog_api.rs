@@ -54,7 +54,7 @@ async fn a_data_steward_creates_updates_and_retires() {
     let (status, body) = app.get_json("/api/v1/procedures/2.999001").await;
     assert_eq!((status, body["retired"].as_bool()), (200, Some(true)));
 
-    let actions: Vec<String> = tinhso_audit::recent(&app.db, 10).await.unwrap().into_iter().filter(|e| e.subject == "procedure:2.999001").map(|e| e.action).collect();
+    let actions: Vec<String> = tinhso_audit::recent(&app.db, 1000).await.unwrap().into_iter().filter(|e| e.subject == "procedure:2.999001").map(|e| e.action).collect();
     assert_eq!(actions, ["procedure.retire", "procedure.update", "procedure.create"]);
 }
 
