@@ -5,7 +5,7 @@
 use crate::entity::dossier;
 use crate::machine::State;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use sea_orm::{ConnectionTrait, Statement, Value};
 use tinhso_core::Result;
 use tinhso_db::db_error;
 
@@ -85,15 +85,17 @@ pub async fn apply<C: ConnectionTrait>(conn: &C, d: &dossier::Model, delta: &Del
 
 pub(crate) async fn upsert<C: ConnectionTrait>(conn: &C, dimension: &str, key: &str, month: &str, delta: &Delta) -> Result<()> {
     let backend = conn.get_database_backend();
-    let p = |i: usize| if backend == DbBackend::Postgres { format!("${i}") } else { "?".to_owned() };
     let cols: Vec<&str> = delta.0.iter().map(|(c, _)| *c).collect();
-    let params: Vec<String> = (1..=3 + cols.len()).map(p).collect();
+    let params = vec!["?"; 3 + cols.len()];
     let updates: Vec<String> = cols.iter().map(|c| format!("{c} = dossier_figures.{c} + excluded.{c}")).collect();
-    let sql = format!(
+    let sql = crate::stats::numbered(
+        backend,
+        &format!(
         "INSERT INTO dossier_figures (dimension, key, month, {}) VALUES ({}) ON CONFLICT (dimension, month, key) DO UPDATE SET {}",
         cols.join(", "),
         params.join(", "),
         updates.join(", ")
+        ),
     );
     let mut values: Vec<Value> = vec![dimension.into(), key.into(), month.into()];
     values.extend(delta.0.iter().map(|(_, v)| Value::from(*v)));

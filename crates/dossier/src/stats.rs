@@ -163,7 +163,7 @@ pub async fn dossier_figures_of(db: &DatabaseConnection, group: GroupBy, from: D
 }
 
 /// `?` placeholders as `$1, $2…` on PostgreSQL.
-fn numbered(backend: DbBackend, sql: &str) -> String {
+pub(crate) fn numbered(backend: DbBackend, sql: &str) -> String {
     if backend != DbBackend::Postgres {
         return sql.to_owned();
     }
