@@ -320,6 +320,15 @@ async fn check_lookup_and_figures(app: &TestApp, citizen: &Person, d: &Value) {
     let miss = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905000000")]).send().await.unwrap();
     assert_eq!(miss.status(), 404);
     assert!(miss.text().await.unwrap().contains("role=\"alert\""));
+    // That was the code's fourth wrong pair; after the fifth nobody may try it for a while,
+    // not even with the right number, so guessing a person's number is not possible.
+    assert_eq!(lookup("0905111111").await.unwrap().status(), 404);
+    let limited = lookup("0905123456").await.unwrap();
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.json::<Value>().await.unwrap()["error"]["code"], "rate_limited");
+    let page = anyone.post(app.url("/tra-cuu-ho-so")).form(&[("ma", code), ("lien_he", "0905123456")]).send().await.unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page.text().await.unwrap().contains("quá nhiều lần"));
 
     let today = chrono::Utc::now().date_naive();
     let period = format!("from={}&to={}", today - chrono::Duration::days(1), today + chrono::Duration::days(2));

@@ -167,9 +167,10 @@ pub struct LookupRequest {
 
 /// Public: a dossier's state by its code and the applicant's phone or personal id number (sent
 /// in the body, so it never sits in a URL or an access log).
-#[utoipa::path(post, path = "/api/v1/dossiers/lookup", tag = "dossier", request_body = LookupRequest, responses((status = 200, body = PublicStatus), (status = 404, description = "not_found")))]
-pub async fn lookup(State(svc): State<Arc<Dossiers>>, ApiJson(req): ApiJson<LookupRequest>) -> Result<Json<PublicStatus>, ApiError> {
-    Ok(Json(svc.lookup(&req.code, &req.contact).await?))
+#[utoipa::path(post, path = "/api/v1/dossiers/lookup", tag = "dossier", request_body = LookupRequest,
+    responses((status = 200, body = PublicStatus), (status = 404, description = "not_found"), (status = 429, description = "rate_limited")))]
+pub async fn lookup(State(svc): State<Arc<Dossiers>>, ConnectInfo(addr): ConnectInfo<std::net::SocketAddr>, ApiJson(req): ApiJson<LookupRequest>) -> Result<Json<PublicStatus>, ApiError> {
+    Ok(Json(svc.lookup(&req.code, &req.contact, &addr.ip().to_string()).await?))
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

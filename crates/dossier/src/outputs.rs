@@ -10,6 +10,12 @@ use tinhso_audit::Entry;
 use tinhso_core::{Error, Result, text::nfc};
 use tinhso_db::{blobs::BlobStore, db_error};
 use tinhso_identity::Principal;
+use tinhso_identity::throttle::{self, Limit};
+
+/// Wrong code-and-contact pairs allowed per dossier code, and per client address, in the
+/// throttle's window: enough for typing mistakes, far too few to guess a phone number.
+pub const LOOKUP_FAILURES_PER_CODE: u64 = 5;
+pub const LOOKUP_FAILURES_PER_CLIENT: u64 = 20;
 
 pub mod rating {
     use sea_orm::entity::prelude::*;
@@ -109,26 +115,35 @@ impl Dossiers {
 
     /// The public status lookup: a dossier code with the applicant's phone number (as given in
     /// the form) or personal id number. Only the procedure, state and dates are shown; a wrong
-    /// pair is "not found" whichever half was wrong.
-    pub async fn lookup(&self, code: &str, contact: &str) -> Result<PublicStatus> {
+    /// pair is "not found" whichever half was wrong. Wrong pairs are counted per code and per
+    /// client address, so nobody can guess a person's number by trying them all.
+    pub async fn lookup(&self, code: &str, contact: &str, client: &str) -> Result<PublicStatus> {
+        let code = code.trim().to_uppercase();
+        let limits = [Limit::new("lookup-code", &code, LOOKUP_FAILURES_PER_CODE), Limit::new("lookup-client", client, LOOKUP_FAILURES_PER_CLIENT)];
+        throttle::check(&self.db, &limits).await?;
+        match self.find_public(&code, contact).await? {
+            Some(found) => Ok(found),
+            None => {
+                throttle::fail(&self.db, &limits).await?;
+                Err(Error::not_found("hồ sơ với mã và số điện thoại (hoặc số định danh) này"))
+            }
+        }
+    }
+
+    async fn find_public(&self, code: &str, contact: &str) -> Result<Option<PublicStatus>> {
         let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-        let not_found = || Error::not_found("hồ sơ với mã và số điện thoại (hoặc số định danh) này");
-        let d = crate::entity::dossier::Entity::find()
-            .filter(crate::entity::dossier::Column::Code.eq(code.trim().to_uppercase()))
-            .one(&self.db)
-            .await
-            .map_err(db_error)?
-            .ok_or_else(not_found)?;
+        let found = crate::entity::dossier::Entity::find().filter(crate::entity::dossier::Column::Code.eq(code)).one(&self.db).await.map_err(db_error)?;
+        let Some(d) = found else { return Ok(None) };
         let given = digits(contact);
         let form: std::collections::BTreeMap<String, String> = serde_json::from_str(&d.form_data).unwrap_or_default();
         let by_phone = given.len() >= 9 && form.get("phone").map(|p| digits(p)) == Some(given.clone());
         let by_id = !by_phone && given.len() == 12 && tinhso_identity::accounts::is_login_of(&self.db, d.applicant_id, &given).await?;
         if !(by_phone || by_id) {
-            return Err(not_found());
+            return Ok(None);
         }
         let state = State::parse(&d.state).unwrap_or(State::Submitted);
         let procedure = self.catalog.get(&d.procedure_code).await.map(|p| p.name).unwrap_or(d.procedure_code);
-        Ok(PublicStatus { code: d.code.unwrap_or_default(), procedure, state: state.label().into(), received_at: d.received_at, due_at: d.due_at, finished_at: d.finished_at })
+        Ok(Some(PublicStatus { code: d.code.unwrap_or_default(), procedure, state: state.label().into(), received_at: d.received_at, due_at: d.due_at, finished_at: d.finished_at }))
     }
 
     /// Whether the dossier was rated already.

@@ -1,15 +1,15 @@
 //! Accounts and sign-in. The login of a citizen is their personal id number, of a business its
 //! tax code, of staff a user name. Failed sign-ins are counted in the database, per login and
 //! per client address, so the limit holds across several app nodes.
-use crate::entity::{login_failure, org_unit, role_assignment, user};
+use crate::entity::{org_unit, role_assignment, user};
+use crate::throttle::{self, Limit};
 use crate::password;
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tinhso_audit::Entry;
 use tinhso_core::{Error, Result, personal_id, roles::Role, text::nfc};
 use tinhso_db::db_error;
@@ -17,7 +17,7 @@ use tinhso_db::db_error;
 /// Failed attempts allowed per login, and per client address, within the window.
 pub const MAX_FAILURES_PER_LOGIN: u64 = 5;
 pub const MAX_FAILURES_PER_CLIENT: u64 = 30;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+pub const FAILURE_WINDOW_MINUTES: i64 = throttle::WINDOW_MINUTES;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RoleGrant {
@@ -151,32 +151,12 @@ async fn resolve_units(db: &DatabaseConnection, grants: &[(Role, Option<String>)
     Ok(out)
 }
 
-fn failure_key(prefix: &str, value: &str) -> String {
-    // Logins are personal id numbers: only their hash is kept.
-    format!("{prefix}:{}", hex::encode(&Sha256::digest(value.as_bytes())[..12]))
-}
-
-async fn recent_failures(db: &DatabaseConnection, key: &str) -> Result<u64> {
-    let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    login_failure::Entity::find()
-        .filter(login_failure::Column::Key.eq(key))
-        .filter(login_failure::Column::At.gt(since))
-        .count(db)
-        .await
-        .map_err(db_error)
-}
-
 /// Checks a login and password. Too many recent failures for the login or the client answer
 /// `RateLimited` before the password is even checked.
 pub async fn authenticate(db: &DatabaseConnection, login: &str, pw: &str, client: &str) -> Result<Principal> {
     let login = login.split_whitespace().collect::<String>().to_lowercase();
-    let login_key = failure_key("login", &login);
-    let client_key = failure_key("client", client);
-    if recent_failures(db, &login_key).await? >= MAX_FAILURES_PER_LOGIN
-        || recent_failures(db, &client_key).await? >= MAX_FAILURES_PER_CLIENT
-    {
-        return Err(Error::RateLimited);
-    }
+    let limits = [Limit::new("login", &login, MAX_FAILURES_PER_LOGIN), Limit::new("client", client, MAX_FAILURES_PER_CLIENT)];
+    throttle::check(db, &limits).await?;
     let found = user::Entity::find().filter(user::Column::Login.eq(&login)).one(db).await.map_err(db_error)?;
     let ok = match &found {
         Some(u) => u.active && password::verify(pw, &u.password_hash),
@@ -187,17 +167,12 @@ pub async fn authenticate(db: &DatabaseConnection, login: &str, pw: &str, client
     };
     match found {
         Some(u) if ok => {
-            login_failure::Entity::delete_many().filter(login_failure::Column::Key.eq(&login_key)).exec(db).await.map_err(db_error)?;
+            throttle::clear(db, &limits[0]).await?;
             tinhso_audit::record_now(db, Entry::new(format!("user:{}", u.id), "session.login", format!("user:{}", u.id))).await?;
             principal(db, u.id).await
         }
         _ => {
-            for key in [login_key, client_key] {
-                login_failure::Entity::insert(login_failure::ActiveModel { id: Set(tinhso_core::new_id()), key: Set(key), at: Set(Utc::now()) })
-                    .exec_without_returning(db)
-                    .await
-                    .map_err(db_error)?;
-            }
+            throttle::fail(db, &limits).await?;
             Err(Error::invalid("bad_credentials", "", "Tên đăng nhập hoặc mật khẩu không đúng."))
         }
     }

@@ -6,5 +6,6 @@ pub mod entity;
 pub mod org_units;
 pub mod password;
 pub mod session_store;
+pub mod throttle;
 
 pub use accounts::{Principal, RoleGrant};
