@@ -120,6 +120,7 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let od_settings = tinhso_opendata::Settings { public_url: config.public_url.clone(), max_upload_bytes: tinhso_opendata::DEFAULT_MAX_UPLOAD };
     let opendata = tinhso_opendata::OpenData::open(db.clone(), blobs.clone(), od_settings).await?;
     let exchange = tinhso_exchange::Exchange::new(db.clone(), tinhso_exchange::Settings::default())?;
+    dossiers.use_registries(Arc::new(tinhso_exchange::prefill::DossierRegistries { exchange: exchange.clone(), catalog: catalog.clone() }));
     let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle(), opendata, exchange };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);

@@ -318,6 +318,22 @@ async fn prefill_through_the_gateway_and_the_citizens_access_log() {
     let page = an.client.get(app.url("/du-lieu-cua-toi/truy-cap")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sở Tư pháp") && page.contains("Điền sẵn tờ khai"), "{page}");
 
+    // Give once: An applies for a building permit; the land certificate and the identity
+    // paper come from the registries, so the dossier does not ask for them.
+    let mut form = p["values"].clone();
+    for (field, value) in [("floor_area", "120"), ("floors", "2")] {
+        form[field] = json!(value);
+    }
+    let submission = json!({"procedure_code": "1.013225", "agency_code": "000.01.50.H55", "form": form, "idempotency_key": "giay-phep-xay-dung-1"});
+    let d = an.post_ok(&app, "/api/v1/dossiers", submission).await;
+    assert_eq!(d["documents_from_data"], json!([1, 4]), "{d}");
+    let page = an.client.get(app.url(&format!("/ho-so/{}", d["id"].as_str().unwrap()))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Không cần nộp: cơ quan giải quyết khai thác dữ liệu từ CSDL đất đai"), "{page}");
+    assert!(page.contains("Không cần nộp: cơ quan giải quyết khai thác dữ liệu từ CSDL quốc gia về dân cư"));
+    assert_eq!(page.matches("type=\"file\"").count(), 3, "an upload only for the three papers no registry holds");
+    let (_, log) = an.get(&app, "/api/v1/me/access-log").await;
+    assert!(log.as_array().unwrap().iter().any(|e| e["purpose"].as_str().unwrap().contains("Không yêu cầu nộp lại giấy tờ")), "{log}");
+
     // A business gets its registered address from the business registry.
     tinhso_identity::accounts::register(&app.db, tinhso_identity::accounts::AccountKind::Business, "4300123456", "Công ty TNHH Thương mại An Phú Quảng Ngãi", common::PASSWORD).await.unwrap();
     let company = person(&app, "4300123456").await;

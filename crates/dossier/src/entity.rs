@@ -28,6 +28,8 @@ pub mod dossier {
         pub apologized: bool,
         /// Inter-agency procedures: when the agency holding the dossier must be done with its part.
         pub stage_due_at: Option<DateTimeUtc>,
+        /// JSON list of the required documents' indexes a registry's data replaced.
+        pub data_documents: String,
         pub idempotency_key: Option<String>,
         pub fee_vnd: i64,
         /// none | pending | paid | failed

@@ -41,10 +41,18 @@ impl Delta {
         standing(new).into_iter().chain(was).fold(self, |d, (c, v)| d.add(c, v))
     }
 
-    /// What a newly submitted dossier adds besides its state.
+    /// What a newly submitted dossier adds besides its state. A document a registry's data
+    /// replaced counts as a document given and not given again (the share of reuse).
     pub fn submission(new: &dossier::Model, fully_online_procedure: bool) -> Self {
         let online = new.channel == "online";
-        Delta::default().add("submitted", 1).add(if online { "online" } else { "counter" }, 1).add("fully_online", i64::from(online && fully_online_procedure)).state_change(None, new)
+        let from_data = serde_json::from_str::<Vec<i32>>(&new.data_documents).map_or(0, |v| v.len() as i64);
+        Delta::default()
+            .add("submitted", 1)
+            .add(if online { "online" } else { "counter" }, 1)
+            .add("fully_online", i64::from(online && fully_online_procedure))
+            .add("documents", from_data)
+            .add("documents_reused", from_data)
+            .state_change(None, new)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod outputs;
 pub mod payments;
 pub mod pages;
 pub mod queue;
+pub mod registries;
 pub mod results;
 mod rules;
 pub mod verify;

@@ -30,6 +30,9 @@ pub struct Dossier {
     pub due_at: Option<DateTime<Utc>>,
     /// Inter-agency procedures: the time limit of the agency holding the dossier now (its part).
     pub stage_due_at: Option<DateTime<Utc>>,
+    /// Required documents (indexes in the procedure's list) the applicant was not asked for:
+    /// a registry read through the exchange held the data ("chỉ cung cấp một lần").
+    pub documents_from_data: Vec<i32>,
     pub finished_at: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub apologized: bool,
@@ -61,6 +64,7 @@ impl Dossier {
             received_at: m.received_at,
             due_at: m.due_at,
             stage_due_at: m.stage_due_at,
+            documents_from_data: serde_json::from_str(&m.data_documents).unwrap_or_default(),
             finished_at: m.finished_at,
             overdue: m.overdue,
             apologized: m.apologized,

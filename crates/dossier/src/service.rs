@@ -25,6 +25,7 @@ pub struct Dossiers {
     pub(crate) public_url: String,
     pub(crate) payments: Arc<dyn PaymentProvider>,
     calendar: &'static WorkingCalendar,
+    pub(crate) registries: std::sync::OnceLock<Arc<dyn crate::registries::Registries>>,
 }
 
 /// What the dossier service needs from the platform besides the database and the catalogue.
@@ -70,7 +71,7 @@ pub(crate) async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &s
 
 impl Dossiers {
     pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>, s: Settings) -> Arc<Dossiers> {
-        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin() })
+        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin(), registries: std::sync::OnceLock::new() })
     }
 
     async fn receiving_agency(&self, p: &Procedure, asked: Option<&str>) -> Result<String> {
@@ -118,6 +119,8 @@ impl Dossiers {
             return Err(Error::Forbidden);
         }
         let data = form::validate(&p.form_fields, &req.form)?;
+        // Asked before the transaction: a slow registry must not hold the write lock.
+        let from_data = if desk.is_none() { self.documents_from_data(who, &p).await } else { Vec::new() };
         let now = Utc::now();
         let id = tinhso_core::new_id();
         let tx = tinhso_audit::begin(&self.db).await?;
@@ -144,6 +147,7 @@ impl Dossiers {
             overdue: false,
             apologized: false,
             stage_due_at: None,
+            data_documents: serde_json::to_string(&from_data).map_err(Error::other)?,
             idempotency_key: req.idempotency_key.clone(),
             fee_vnd: p.fee_due(),
             payment_status: if p.fee_due() > 0 { "pending" } else { "none" }.into(),

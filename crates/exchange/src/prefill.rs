@@ -75,9 +75,14 @@ impl Exchange {
     }
 
     pub async fn prefill(&self, who: &Principal, catalog: &Catalog, code: &str) -> Result<Prefill> {
+        self.read_registries(who, catalog, code, &format!("Điền sẵn tờ khai thủ tục {code} theo yêu cầu của người nộp hồ sơ")).await
+    }
+
+    /// What the registries hold for `who` that procedure `code` asks for, read for `purpose`.
+    async fn read_registries(&self, who: &Principal, catalog: &Catalog, code: &str, purpose: &str) -> Result<Prefill> {
         let p = catalog.get(code).await?;
         let mut out = Prefill { procedure: p.code.clone(), values: BTreeMap::new(), sources: Vec::new(), replaced_documents: Vec::new(), unavailable: Vec::new() };
-        let purpose = format!("Điền sẵn tờ khai thủ tục {} theo yêu cầu của người nộp hồ sơ", p.code);
+        let purpose = purpose.to_owned();
         let Some(number) = crate::access::personal_id_of(&self.db, who.user_id).await? else {
             self.prefill_business(who, &purpose, &mut out).await?;
             return Ok(out);
@@ -186,4 +191,26 @@ pub async fn api(State(ex): State<Arc<Exchange>>, State(catalog): State<Arc<Cata
         return Err(Error::invalid("missing_procedure", "procedure", "cần mã thủ tục.").into());
     }
     Ok(Json(ex.prefill(&who, &catalog, q.procedure.trim()).await?))
+}
+
+/// The dossier module's port to the registries: at submission, which of the documents that
+/// data replaces the registries hold for the applicant, so they are not asked for.
+pub struct DossierRegistries {
+    pub exchange: Arc<Exchange>,
+    pub catalog: Arc<Catalog>,
+}
+
+impl tinhso_dossier::registries::Registries for DossierRegistries {
+    fn holding<'a>(&'a self, who: &'a Principal, procedure: &'a str) -> tinhso_dossier::registries::Holding<'a> {
+        Box::pin(async move {
+            let purpose = format!("Không yêu cầu nộp lại giấy tờ đã có trong cơ sở dữ liệu khi nộp hồ sơ thủ tục {procedure}");
+            match self.exchange.read_registries(who, &self.catalog, procedure, &purpose).await {
+                Ok(p) => p.replaced_documents.into_iter().filter(|d| d.available).map(|d| d.registry).collect(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "registries not read at submission; every document is asked for");
+                    Vec::new()
+                }
+            }
+        })
+    }
 }

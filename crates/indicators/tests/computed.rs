@@ -39,7 +39,7 @@ async fn add(db: &DatabaseConnection, d: D) {
         channel: Set(if d.online { "online" } else { "counter" }.into()), state: Set(d.state.into()), resume_state: Set(None),
         form_data: Set("{}".into()), assigned_to: Set(None), step_index: Set(0), submitted_at: Set(Some(d.submitted)),
         received_at: Set(Some(d.submitted)), due_at: Set(Some(due)), remaining_days: Set(None), finished_at: Set(finished),
-        overdue: Set(d.overdue), apologized: Set(d.apologized), stage_due_at: Set(None), idempotency_key: Set(None), fee_vnd: Set(0),
+        overdue: Set(d.overdue), apologized: Set(d.apologized), stage_due_at: Set(None), data_documents: Set("[]".into()), idempotency_key: Set(None), fee_vnd: Set(0),
         payment_status: Set("none".into()), version: Set(1), created_at: Set(d.submitted), updated_at: Set(d.submitted),
     };
     dossier::Entity::insert(am).exec_without_returning(db).await.unwrap();

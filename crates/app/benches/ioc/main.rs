@@ -65,7 +65,7 @@ async fn dossiers(db: &DatabaseConnection, n: usize, units: &[String]) {
                     channel: Set(if rng.below(100) < 65 { "online" } else { "counter" }.into()), state: Set(state.into()), resume_state: Set(None),
                     form_data: Set("{}".into()), assigned_to: Set(None), step_index: Set(0), submitted_at: Set(Some(submitted)),
                     received_at: Set(Some(submitted)), due_at: Set(Some(due)), remaining_days: Set(None), finished_at: Set(finished),
-                    overdue: Set(state == "processing" && due < now), apologized: Set(false), stage_due_at: Set(None), idempotency_key: Set(None), fee_vnd: Set(0),
+                    overdue: Set(state == "processing" && due < now), apologized: Set(false), stage_due_at: Set(None), data_documents: Set("[]".into()), idempotency_key: Set(None), fee_vnd: Set(0),
                     payment_status: Set(if rng.below(100) < 30 { "paid" } else { "none" }.into()), version: Set(1), created_at: Set(submitted), updated_at: Set(submitted),
                 });
                 if finished.is_some() && rng.below(100) < 85 {

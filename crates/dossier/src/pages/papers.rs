@@ -37,6 +37,16 @@ pub struct PaperRow {
     pub name: String,
     pub given: Vec<Given>,
     pub offers: Vec<WalletChoice>,
+    /// The registry whose data replaced it, named for people: nothing to give.
+    pub from_data: String,
+}
+
+/// A registry's name for people ("business" is also a target group in the catalogue's labels).
+fn registry_name(registry: &str) -> &str {
+    match registry {
+        "business" => "CSDL quốc gia về đăng ký doanh nghiệp",
+        other => tinhso_catalog::model::label(other),
+    }
 }
 
 /// The rows for this viewer, and whether they may add documents now.
@@ -48,6 +58,10 @@ pub async fn rows(svc: &Dossiers, catalog: &Catalog, who: &Principal, d: &Dossie
     let rows = (0i32..)
         .zip(&p.documents)
         .map(|(i, r)| PaperRow {
+            from_data: match &r.replaced_by_data {
+                Some(registry) if d.documents_from_data.contains(&i) => registry_name(registry).to_owned(),
+                _ => String::new(),
+            },
             index: i,
             name: r.name.clone(),
             given: docs.iter().filter(|x| x.requirement == i).map(|x| Given { name: x.name.clone(), url: x.download_url.clone(), reused: x.reused }).collect(),
