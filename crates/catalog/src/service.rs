@@ -102,6 +102,15 @@ impl Catalog {
         store::get(&self.db, code).await
     }
 
+    /// A procedure from the in-memory index (as fresh as its last refresh), read from the
+    /// database only when the index does not hold it: for hot paths such as submission.
+    pub async fn cached(&self, code: &str) -> Result<Arc<Procedure>> {
+        match self.index().get(code) {
+            Some(p) => Ok(p),
+            None => self.get(code).await.map(Arc::new),
+        }
+    }
+
     pub async fn create(&self, actor: &str, mut p: Procedure) -> Result<Procedure> {
         p.normalize_and_validate()?;
         Agencies::load(&self.db).await?.resolve(&mut p, false)?;

@@ -110,7 +110,7 @@ impl Dossiers {
         if let Some(existing) = self.by_idempotency(applicant.id, req.idempotency_key.as_deref()).await? {
             return Ok((existing, false));
         }
-        let p = self.catalog.get(&req.procedure_code).await?;
+        let p = self.catalog.cached(&req.procedure_code).await?;
         if p.retired {
             return Err(Error::conflict("procedure_retired", "Thủ tục này đã bị bãi bỏ, không nhận hồ sơ mới."));
         }
@@ -121,7 +121,8 @@ impl Dossiers {
         let data = form::validate(&p.form_fields, &req.form)?;
         // Asked before the transaction: a slow registry must not hold the write lock.
         let from_data = if desk.is_none() { self.documents_from_data(who, &p).await } else { Vec::new() };
-        let now = Utc::now();
+        // Stored to the microsecond on both backends; the answer is built from this row.
+        let now = chrono::DurationRound::duration_trunc(Utc::now(), chrono::TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now());
         let id = tinhso_core::new_id();
         let tx = tinhso_audit::begin(&self.db).await?;
         let code = next_code(&tx, &agency, now).await?;
@@ -170,7 +171,7 @@ impl Dossiers {
             crate::drafts::discard(&tx, applicant.id, &p.code).await?;
         }
         tx.commit().await.map_err(db_error)?;
-        Ok((self.get(who, id).await?, true))
+        Ok((Dossier::from_row(row), true))
     }
 
     async fn by_idempotency(&self, applicant: uuid::Uuid, key: Option<&str>) -> Result<Option<Dossier>> {
