@@ -11,6 +11,8 @@ use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
 
 pub mod entity;
+mod write_tx;
+pub use write_tx::WriteTx;
 use entity::{head, log};
 
 /// What happened, as the caller states it. `actor` and `subject` are ids ("user:…",
@@ -47,15 +49,16 @@ impl Entry {
 }
 
 /// Starts a write transaction and takes the chain head's lock first, so that concurrent
-/// writers queue here (PostgreSQL row lock; SQLite write lock before any read) instead of
-/// forking the chain or failing on a stale snapshot.
-pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+/// writers queue here (PostgreSQL row lock; SQLite: the database's write turn in memory, then
+/// its write lock before any read) instead of forking the chain or failing on a stale snapshot.
+pub async fn begin(db: &DatabaseConnection) -> Result<WriteTx> {
+    let turn = tinhso_db::write_turn::write_turn(db).await;
     let tx = db.begin().await.map_err(db_error)?;
     let backend = tx.get_database_backend();
     tx.execute_raw(Statement::from_string(backend, "UPDATE audit_head SET seq = seq WHERE id = 1"))
         .await
         .map_err(db_error)?;
-    Ok(tx)
+    Ok(WriteTx { tx, _turn: turn })
 }
 
 /// Appends one entry inside the caller's transaction (which came from [`begin`]).

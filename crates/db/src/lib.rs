@@ -5,6 +5,7 @@ use std::time::Duration;
 
 pub mod blobs;
 pub mod testing;
+pub mod write_turn;
 
 pub use sea_orm::DatabaseConnection as Db;
 

@@ -100,6 +100,7 @@ pub fn link_hash(prev: &str, seq: i64, at: DateTime<Utc>, r: &log::Model) -> Str
 }
 
 async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64> {
+    let _turn = tinhso_db::write_turn::write_turn(db).await;
     let tx = db.begin().await.map_err(db_error)?;
     let backend = tx.get_database_backend();
     tx.execute_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1")).await.map_err(db_error)?;

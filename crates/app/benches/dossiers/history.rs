@@ -183,11 +183,15 @@ pub async fn raw_insert_rate(db: &DatabaseConnection, workers: usize, dur: std::
                     // Distinct codes from the history's: a prefix of the worker.
                     values[1] = format!("RAW{w}-{n}").into();
                     let id = values[0].clone();
+                    // The same write turn the platform's writers take, so the ceiling is the best
+                    // this database does, not one slowed by SQLite's busy sleeps.
+                    let turn = tinhso_db::write_turn::write_turn(&db).await;
                     let tx = db.begin().await.unwrap();
                     tx.execute_raw(Statement::from_sql_and_values(backend, one.clone(), values)).await.unwrap();
                     let ev: Vec<Value> = vec![tinhso_core::new_id().into(), id, Utc::now().into(), "raw".into(), "submit".into(), Option::<String>::None.into(), "submitted".into(), "".into()];
                     tx.execute_raw(Statement::from_sql_and_values(backend, event, ev)).await.unwrap();
                     tx.commit().await.unwrap();
+                    drop(turn);
                     n += 1;
                 }
                 n

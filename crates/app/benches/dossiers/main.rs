@@ -82,7 +82,7 @@ async fn main() {
     }
 
     let ceiling = history::raw_insert_rate(&db, WORKERS, RUN).await;
-    println!("ceiling: raw inserts, one dossier + one event per transaction, {WORKERS} tasks: {ceiling:.0} dossiers/s");
+    println!("ceiling: raw inserts, one dossier + one event per transaction (taking the write turn), {WORKERS} tasks: {ceiling:.0} dossiers/s");
     db.execute_unprepared("DELETE FROM dossier_events WHERE actor = 'raw'").await.unwrap();
     db.execute_unprepared("DELETE FROM dossiers WHERE code LIKE 'RAW%'").await.unwrap();
 
