@@ -24,6 +24,8 @@ pub mod store;
 pub mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_selfpub;
 pub mod tabular;
 pub mod v1;
 pub mod vocab;
