@@ -8,6 +8,7 @@ pub mod ckan;
 pub mod dcat;
 mod dcat_write;
 pub mod entity;
+pub mod geojson;
 pub mod index;
 pub mod jobs;
 pub mod keys;

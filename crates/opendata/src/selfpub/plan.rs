@@ -1,7 +1,7 @@
 //! The province's plan as self-published statistics: indicator values against their targets,
 //! the progress of the plans' tasks, and the digital-transformation budget. Read through the
 //! services of `tinhso-indicators` and `tinhso-tasks`; no report text and no person goes in.
-use super::{File, Inputs, csv_of, suppress};
+use super::{File, Inputs, csv_of};
 use crate::ckan::Orgs;
 use chrono::Utc;
 use std::collections::BTreeMap;
@@ -37,8 +37,8 @@ pub fn indicator_row(v: &PublicValue, orgs: &Orgs) -> Vec<String> {
         let counted = !v.query.is_empty() && v.value.is_some();
         (
             v.value.map(number).unwrap_or_default(),
-            if counted { suppress(v.numerator) } else { String::new() },
-            if counted { suppress(v.denominator) } else { String::new() },
+            if counted { v.numerator.to_string() } else { String::new() },
+            if counted { v.denominator.to_string() } else { String::new() },
             status_code(v.status),
             v.status.label().to_owned(),
         )
@@ -212,4 +212,33 @@ pub async fn budget(i: Inputs) -> Result<Vec<File>> {
             csv: csv_of(&["ke_hoach", "nguon_von", "so_hang_muc", "kinh_phi_trieu_dong", "kinh_phi_dong"], by_funding)?,
         },
     ])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use tinhso_indicators::status::Status as S;
+
+    fn value(query: &str, numerator: i64, denominator: i64) -> PublicValue {
+        PublicValue {
+            code: "c".into(), name: "Chỉ tiêu".into(), unit: "%".into(), query: query.into(), period: "2026-05".into(), org_code: "000.00.04.H55".into(),
+            value: (denominator > 0).then(|| 100.0 * numerator as f64 / denominator as f64), numerator, denominator,
+            target: Some(90.0), target_text: "90%".into(), target_source: "05/KH-UBND I.1.1".into(), status: S::AtRisk,
+        }
+    }
+
+    #[test]
+    fn small_counts_of_dossiers_hide_the_value_and_its_counts() {
+        let orgs = Orgs::default();
+        let cells = |v: &PublicValue| { let r = indicator_row(v, &orgs); (r[7].clone(), r[8].clone(), r[9].clone(), r[13].clone()) };
+        assert_eq!(cells(&value("dossiers_on_time", 20, 40)), ("50".into(), "20".into(), "40".into(), "at_risk".into()));
+        for (n, d) in [(3, 40), (2, 3), (38, 40)] {
+            assert_eq!(cells(&value("dossiers_on_time", n, d)), Default::default(), "{n}/{d} would single out a person");
+        }
+        // Procedures and tasks are not people: small counts stay.
+        assert_eq!(cells(&value("procedures_fully_online", 3, 4)), ("75".into(), "3".into(), "4".into(), "at_risk".into()));
+        assert_eq!(million(328_364_000_000), "328364");
+        assert_eq!(million(1_500_000), "1.5");
+    }
 }
