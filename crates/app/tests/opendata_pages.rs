@@ -52,9 +52,17 @@ async fn the_public_finds_reads_and_previews_self_published_data() {
     assert!(again.contains(&tinhso_opendata::usage::month_now()), "usage per month is shown");
 
     // The plan's budget, published from the imported plan, adds up to the document's total.
+    // (The dataset is created first, then its files are added: wait for the file.)
     wait_for(&app, "kinh-phi-chuyen-doi-so").await;
-    let (_, budget) = app.get_json("/api/3/action/package_show?id=kinh-phi-chuyen-doi-so").await;
-    let by_agency = budget["result"]["resources"].as_array().unwrap().iter().find(|r| r["name"] == "Kinh phí chuyển đổi số theo cơ quan (CSV)").unwrap();
+    let mut by_agency = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (_, budget) = app.get_json("/api/3/action/package_show?id=kinh-phi-chuyen-doi-so").await;
+        if let Some(r) = budget["result"]["resources"].as_array().unwrap().iter().find(|r| r["name"] == "Kinh phí chuyển đổi số theo cơ quan (CSV)") {
+            by_agency = r.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let q = format!("/api/3/action/datastore_search?resource_id={}&limit=1000&filters={}", by_agency["id"].as_str().unwrap(), tinhso_web::encode_path(r#"{"ke_hoach":"KH-CĐS-2025"}"#));
     let (status, rows) = app.get_json(&q).await;
     assert_eq!(status, 200, "{rows}");
