@@ -163,7 +163,8 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
     tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(60));
     // The open data portal: the index follows other nodes' writes; the self-published
     // statistics refresh by themselves.
-    tinhso_opendata::jobs::spawn(state.opendata.clone(), state.catalog.clone());
+    let inputs = tinhso_opendata::selfpub::Inputs { db: state.db.clone(), catalog: state.catalog.clone(), tasks: state.tasks.clone(), indicators: state.indicators.clone() };
+    tinhso_opendata::jobs::spawn(state.opendata.clone(), inputs);
     // The exchange log's daily digest, signed once the day is over (any node may; one wins).
     let exchange = state.exchange.clone();
     tokio::spawn(async move {

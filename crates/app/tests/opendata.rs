@@ -228,3 +228,137 @@ async fn the_ckanapi_python_client_works_unchanged() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("ckanapi: ok"), "{text}");
 }
+
+/// A key of a data steward of Sở Y tế: allowed nothing on Sở KH&CN's datasets.
+async fn other_unit_key(app: &TestApp) -> String {
+    let roles = [(tinhso_core::roles::Role::DataSteward, Some("000.00.09.H55".to_owned()))];
+    tinhso_identity::accounts::create_staff(&app.db, "test", "dulieu.syt", "Cán bộ dữ liệu Sở Y tế", common::PASSWORD, &roles).await.unwrap();
+    let steward = person(app, "dulieu.syt").await;
+    steward.post_ok(app, "/api/v1/opendata/api-keys", json!({"name": "khóa khác"})).await["token"].as_str().unwrap().to_owned()
+}
+
+async fn fetch(app: &TestApp, url: &str, header: Option<(&str, &str)>) -> (u16, Vec<u8>) {
+    let mut req = reqwest::Client::new().get(url);
+    if let Some((k, v)) = header {
+        req = req.header(k, v);
+    }
+    let r = req.send().await.unwrap();
+    let _ = app;
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn private_files_need_a_key_allowed_to_see_them() {
+    let app = spawn_app().await;
+    let (key, other) = (steward_key(&app).await, other_unit_key(&app).await);
+    let mut private = dataset("kho-rieng");
+    private["private"] = json!(true);
+    ok(&app, "package_create", Some(&key), private).await;
+    let csv = "ten,so_giuong\nTrạm y tế Tịnh Khê,5\nTrạm y tế Nghĩa Hà,3\n";
+    let (status, res) = upload(&app, &key, "kho-rieng", "tram.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "{res}");
+    let (url, rid) = (res["result"]["url"].as_str().unwrap().to_owned(), res["result"]["id"].as_str().unwrap().to_owned());
+
+    // The resource's url, as a CKAN client fetches it: with the key, in either header.
+    assert_eq!(fetch(&app, &url, Some(("Authorization", &key))).await, (200, csv.as_bytes().to_vec()));
+    assert_eq!(fetch(&app, &url, Some(("X-CKAN-API-Key", &key))).await.0, 200);
+    // Without a key, with a wrong one, or with another unit's: 404, as if it did not exist.
+    for header in [None, Some(("Authorization", "tso_sai")), Some(("X-CKAN-API-Key", other.as_str()))] {
+        assert_eq!(fetch(&app, &url, header).await.0, 404, "{header:?}");
+    }
+    let missing = url.replace(&rid, &uuid::Uuid::now_v7().to_string());
+    assert_eq!(fetch(&app, &missing, Some(("Authorization", &key))).await.0, 404);
+
+    // The datastore answers the same way.
+    let q = json!({"resource_id": rid, "sort": "so_giuong asc"});
+    for k in [None, Some(other.as_str())] {
+        let (status, err) = call(&app, "datastore_search", k, q.clone()).await;
+        assert_eq!((status, err["error"]["__type"].as_str()), (404, Some("Not Found Error")));
+    }
+    let found = ok(&app, "datastore_search", Some(&key), q).await;
+    assert_eq!((found["total"].as_u64(), found["records"][0]["so_giuong"].as_i64()), (Some(2), Some(3)));
+}
+
+#[tokio::test]
+async fn a_ckan_client_patches_and_deletes_a_resource() {
+    let app = spawn_app().await;
+    let (key, other) = (steward_key(&app).await, other_unit_key(&app).await);
+    ok(&app, "package_create", Some(&key), dataset("diem-quan-trac")).await;
+    let (_, first) = upload(&app, &key, "diem-quan-trac", "nuoc.csv", b"diem,ph\nA,7.1\nB,6.8\n".to_vec()).await;
+    let (_, second) = upload(&app, &key, "diem-quan-trac", "khong-khi.csv", b"diem,pm25\nA,21\nB,35\n".to_vec()).await;
+    let (gone, kept) = (first["result"]["id"].as_str().unwrap().to_owned(), second["result"]["id"].as_str().unwrap().to_owned());
+    let url = first["result"]["url"].as_str().unwrap().to_owned();
+
+    let patched = ok(&app, "resource_patch", Some(&key), json!({"id": kept, "description": "Chỉ số bụi mịn PM2.5"})).await;
+    assert_eq!((patched["description"].as_str(), patched["name"].as_str()), (Some("Chỉ số bụi mịn PM2.5"), Some("khong-khi.csv")));
+
+    // Refused: no key, another unit's key, no id, an unknown id.
+    let (status, err) = call(&app, "resource_delete", None, json!({"id": gone})).await;
+    assert_eq!((status, err["error"]["__type"].as_str()), (403, Some("Authorization Error")));
+    let (status, err) = call(&app, "resource_delete", Some(&other), json!({"id": gone})).await;
+    assert_eq!((status, err["error"]["__type"].as_str()), (403, Some("Authorization Error")));
+    let (status, err) = call(&app, "resource_delete", Some(&key), json!({})).await;
+    assert_eq!((status, err["error"]["__type"].as_str(), err["error"]["id"][0].as_str()), (409, Some("Validation Error"), Some("Missing value")));
+    let (status, err) = call(&app, "resource_delete", Some(&key), json!({"id": uuid::Uuid::now_v7()})).await;
+    assert_eq!((status, err["error"]["__type"].as_str()), (404, Some("Not Found Error")));
+    assert_eq!(ok(&app, "package_show", None, json!({"id": "diem-quan-trac"})).await["num_resources"], 2);
+
+    assert_eq!(ok(&app, "resource_delete", Some(&key), json!({"id": gone})).await, Value::Null);
+    let shown = ok(&app, "package_show", None, json!({"id": "diem-quan-trac"})).await;
+    assert_eq!(shown["num_resources"], 1);
+    assert_eq!(shown["resources"][0]["id"], kept.as_str());
+    let (status, _) = call(&app, "resource_show", None, json!({"id": gone})).await;
+    assert_eq!(status, 404);
+    let (status, _) = call(&app, "datastore_search", None, json!({"resource_id": gone})).await;
+    assert_eq!(status, 404);
+    assert_eq!(fetch(&app, &url, None).await.0, 404, "the file is no longer served");
+    let page = app.get("/dataset/diem-quan-trac").await.text().await.unwrap();
+    assert!(page.contains("khong-khi.csv") && !page.contains("nuoc.csv"), "{page}");
+    let (status, _) = call(&app, "resource_delete", Some(&key), json!({"id": gone})).await;
+    assert_eq!(status, 404, "deleted once");
+    let log = tinhso_audit::recent(&app.db, 2000).await.unwrap();
+    let entry = log.iter().find(|e| e.action == "opendata.resource.delete").expect("audited");
+    assert_eq!(entry.subject, "dataset:diem-quan-trac");
+    assert!(entry.detail.to_string().contains(&gone), "{:?}", entry.detail);
+}
+
+const STATIONS: &str = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "properties": {"ten": "Trạm y tế Tịnh Khê", "so_giuong": 5}, "geometry": {"type": "Point", "coordinates": [108.87, 15.17]}},
+  {"type": "Feature", "properties": {"ten": "Trạm y tế Nghĩa Hà", "so_giuong": 3}, "geometry": {"type": "Point", "coordinates": [108.80, 15.10]}},
+  {"type": "Feature", "properties": {"ten": "Khu bảo tồn Bà Tơ", "so_giuong": 0}, "geometry": {"type": "Polygon", "coordinates": [[[108.1, 15.0], [108.2, 15.0], [108.2, 15.1], [108.1, 15.0]]]}}
+]}"#;
+
+#[tokio::test]
+async fn geojson_features_are_a_table_and_bad_geojson_is_reported() {
+    let app = spawn_app().await;
+    let key = steward_key(&app).await;
+    ok(&app, "package_create", Some(&key), dataset("ban-do-y-te")).await;
+    let (status, res) = upload(&app, &key, "ban-do-y-te", "tram-y-te.geojson", STATIONS.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "{res}");
+    let res = &res["result"];
+    assert_eq!((res["format"].as_str(), res["datastore_active"].as_bool()), (Some("GEOJSON"), Some(true)));
+    let names: Vec<&str> = res["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["so_giuong", "ten", "geometry_type", "geometry"]);
+    let rid = res["id"].as_str().unwrap();
+    let points = ok(&app, "datastore_search", None, json!({"resource_id": rid, "filters": {"geometry_type": "Point"}, "sort": "so_giuong desc"})).await;
+    assert_eq!(points["total"], 2);
+    assert_eq!(points["records"][0]["ten"], "Trạm y tế Tịnh Khê");
+    let shape: Value = serde_json::from_str(points["records"][0]["geometry"].as_str().unwrap()).unwrap();
+    assert_eq!(shape["coordinates"], json!([108.87, 15.17]));
+    let preview = app.get(&format!("/dataset/ban-do-y-te/resource/{rid}?sort=so_giuong")).await;
+    assert_eq!(preview.status(), 200);
+    let html = preview.text().await.unwrap();
+    assert!(html.contains("Khu bảo tồn Bà Tơ") && html.contains("geometry_type") && html.contains("3 dòng"), "{html}");
+
+    // Bad GeoJSON is accepted, and its problems are in the quality result with their features.
+    let bad = r#"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"ten": "A"}, "geometry": {"type": "Point", "coordinates": [215.0, 15.1]}}, {"type": "Diem"}]}"#;
+    let (status, res) = upload(&app, &key, "ban-do-y-te", "sai.geojson", bad.as_bytes().to_vec()).await;
+    assert_eq!(status, 200, "{res}");
+    let (status, res) = upload(&app, &key, "ban-do-y-te", "hong.geojson", b"{\"type\": \"FeatureCollection\", \"features\": [".to_vec()).await;
+    assert_eq!((status, res["result"]["datastore_active"].as_bool()), (200, Some(false)), "{res}");
+    let (_, q) = app.get_json("/api/v1/opendata/datasets/ban-do-y-te/quality").await;
+    assert!(q["correct"]["reasons"].to_string().contains("hình học (geometry) không hợp lệ (đối tượng 1)"), "{q}");
+    assert!(q["clean"]["reasons"].to_string().contains("hong.geojson"), "{q}");
+    assert_eq!(app.get("/dataset/ban-do-y-te").await.status(), 200);
+    assert_eq!(ok(&app, "package_show", None, json!({"id": "ban-do-y-te"})).await["num_resources"], 3);
+}

@@ -36,6 +36,22 @@ try:
     raise SystemExit("expected ValidationError")
 except ckanapi.ValidationError as e:
     assert "name" in e.error_dict, e.error_dict
+site.action.resource_patch(id=res["id"], description="Mô tả mới")
+assert anon.action.resource_show(id=res["id"])["description"] == "Mô tả mới"
+extra = site.action.resource_create(package_id=pkg["id"], name="them.csv", format="CSV",
+                                    upload=io.BytesIO("ma,so\n3,30\n".encode()))
+site.action.resource_delete(id=extra["id"])
+assert [r["id"] for r in anon.action.package_show(id="ckanapi-thu")["resources"]] == [res["id"]]
+try:
+    anon.action.resource_show(id=extra["id"])
+    raise SystemExit("expected NotFound")
+except ckanapi.NotFound:
+    pass
+try:
+    anon.action.resource_delete(id=res["id"])
+    raise SystemExit("expected NotAuthorized")
+except ckanapi.NotAuthorized:
+    pass
 site.action.package_delete(id="ckanapi-thu")
 assert "ckanapi-thu" not in anon.action.package_list()
 print("ckanapi: ok")

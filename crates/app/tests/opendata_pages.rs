@@ -51,6 +51,26 @@ async fn the_public_finds_reads_and_previews_self_published_data() {
     let (_, again) = text(&app.client, app.url("/dataset/danh-sach-co-quan-don-vi")).await;
     assert!(again.contains(&tinhso_opendata::usage::month_now()), "usage per month is shown");
 
+    // The plan's budget, published from the imported plan, adds up to the document's total.
+    // (The dataset is created first, then its files are added: wait for the file.)
+    wait_for(&app, "kinh-phi-chuyen-doi-so").await;
+    let mut by_agency = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (_, budget) = app.get_json("/api/3/action/package_show?id=kinh-phi-chuyen-doi-so").await;
+        if let Some(r) = budget["result"]["resources"].as_array().unwrap().iter().find(|r| r["name"] == "Kinh phí chuyển đổi số theo cơ quan (CSV)") {
+            by_agency = r.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let q = format!("/api/3/action/datastore_search?resource_id={}&limit=1000&filters={}", by_agency["id"].as_str().unwrap(), tinhso_web::encode_path(r#"{"ke_hoach":"KH-CĐS-2025"}"#));
+    let (status, rows) = app.get_json(&q).await;
+    assert_eq!(status, 200, "{rows}");
+    let total: i64 = rows["result"]["records"].as_array().unwrap().iter().map(|r| r["kinh_phi_trieu_dong"].as_i64().unwrap()).sum();
+    assert_eq!(total, 328_364);
+    wait_for(&app, "tien-do-nhiem-vu-ke-hoach").await;
+    wait_for(&app, "chi-tieu-ke-hoach-chinh-quyen-so").await;
+
     let (_, roadmap) = text(&app.client, app.url("/du-lieu-mo/lo-trinh")).await;
     assert!(roadmap.contains("Quá hạn, chưa công bố") && roadmap.contains("Chưa đến hạn") && roadmap.contains("Đã công bố đúng hạn"), "{roadmap}");
     let (status, _) = text(&app.client, app.url("/du-lieu-mo/chua-cap-nhat")).await;

@@ -56,3 +56,29 @@ async fn concurrent_writers_keep_one_chain() {
     let v = verify(&db).await.unwrap();
     assert_eq!((v.rows, v.first_break), (16, None));
 }
+
+#[tokio::test]
+async fn verifying_while_others_write_reports_no_break() {
+    let db = chain_of(50).await;
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                for i in 0..40 {
+                    record_now(&db, Entry::new("system:job", "test.change", format!("thing:{w}-{i}"))).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    let mut checked = 0;
+    while !writers.iter().all(|w| w.is_finished()) {
+        let v = verify(&db).await.unwrap();
+        assert_eq!(v.first_break, None, "after {} rows", v.rows);
+        checked += 1;
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+    assert_eq!(verify(&db).await.unwrap(), tinhso_audit::Verification { rows: 210, first_break: None });
+    assert!(checked > 0);
+}

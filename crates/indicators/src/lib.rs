@@ -8,6 +8,7 @@ pub mod entity;
 pub mod http;
 pub mod import;
 pub mod ioc;
+pub mod open;
 mod pages;
 pub mod service;
 pub mod status;
@@ -15,6 +16,7 @@ pub mod svg;
 pub mod xlsx;
 
 pub use pages::Public;
+pub use open::PublicValue;
 pub use service::{Indicators, OrgValue, View};
 
 /// Recomputes the current month and refreshes the dashboard every `every` (a background job

@@ -95,7 +95,7 @@ impl Indicators {
         compute::compute_month(&self.db, &self.catalog, &self.tasks, period, &self.province).await
     }
 
-    async fn targets(&self) -> Result<HashMap<String, Vec<target::Model>>> {
+    pub(crate) async fn targets(&self) -> Result<HashMap<String, Vec<target::Model>>> {
         let mut by: HashMap<String, Vec<target::Model>> = HashMap::new();
         for t in target::Entity::find().all(&self.db).await.map_err(db_error)? {
             by.entry(t.indicator_code.clone()).or_default().push(t);
@@ -103,7 +103,7 @@ impl Indicators {
         Ok(by)
     }
 
-    fn view(ind: &indicator::Model, v: Option<&value::Model>, targets: &[target::Model], period: &str) -> View {
+    pub(crate) fn view(ind: &indicator::Model, v: Option<&value::Model>, targets: &[target::Model], period: &str) -> View {
         let (y, m) = year_month(period);
         let t = target_for(targets, y);
         let target = t.and_then(|t| t.target.map(|x| if ind.unit == "đạt" { x * 100.0 } else { x }));

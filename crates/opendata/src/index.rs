@@ -9,6 +9,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tinhso_core::text::{fold, words};
 
+#[cfg(test)]
+mod facet_tests;
+
 pub struct Doc {
     pub dataset: Arc<Dataset>,
     pub package: Arc<Value>,
@@ -22,9 +25,13 @@ pub struct Doc {
     created: DateTime<Utc>,
     /// Facet field → values.
     facets: HashMap<&'static str, Vec<String>>,
+    /// The same values as numbers into [`Index::facet_values`], one list per facet field in
+    /// the order of [`FACET_FIELDS`]: counting is then array increments, no hashing.
+    facet_ids: [Vec<u32>; FACET_COUNT],
 }
 
-pub const FACET_FIELDS: &[&str] = &["organization", "groups", "tags", "res_format", "license_id"];
+pub const FACET_FIELDS: &[&str; FACET_COUNT] = &["organization", "groups", "tags", "res_format", "license_id"];
+const FACET_COUNT: usize = 5;
 
 #[derive(Default)]
 pub struct Index {
@@ -32,6 +39,8 @@ pub struct Index {
     words: HashMap<String, Vec<u32>>,
     /// Display names for facet values (organisation and group titles, licence titles).
     display: HashMap<(&'static str, String), String>,
+    /// Every distinct value of each facet field, numbered in first-seen order.
+    facet_values: [Vec<String>; FACET_COUNT],
 }
 
 /// Who is searching: private datasets of these units (or all, for administrators) are shown
@@ -112,6 +121,7 @@ impl Index {
         for l in crate::vocab::LICENCES {
             index.display.insert(("license_id", l.id.to_owned()), l.title.to_owned());
         }
+        let mut numbers: [HashMap<String, u32>; FACET_COUNT] = Default::default();
         for (d, package) in entries.into_iter().filter(|(d, _)| d.state == "active") {
             let n = index.docs.len() as u32;
             let org_title = orgs.title(&d.owner_org);
@@ -133,6 +143,10 @@ impl Index {
                 ("res_format", formats),
                 ("license_id", vec![d.license_id.clone()]),
             ]);
+            let facet_ids = std::array::from_fn(|i| {
+                let values = facets.get(FACET_FIELDS[i]).map(Vec::as_slice).unwrap_or(&[]);
+                values.iter().map(|v| *numbers[i].entry(v.clone()).or_insert_with(|| { index.facet_values[i].push(v.clone()); index.facet_values[i].len() as u32 - 1 })).collect()
+            });
             index.docs.push(Doc {
                 package: package.unwrap_or_else(|| Arc::new(ckan::package(base, &d, orgs))),
                 id: d.id.to_string(),
@@ -144,6 +158,7 @@ impl Index {
                 modified: d.modified_at,
                 created: d.created_at,
                 facets,
+                facet_ids,
                 dataset: d,
             });
         }
@@ -214,21 +229,28 @@ impl Index {
         Ok(Found { count, results, facets, sort })
     }
 
+    /// Per facet field, the values of `docs` with their counts, most frequent first (ties by
+    /// value), at most `limit`. Counts are kept in an array indexed by value number.
     fn count_facets(&self, fields: &[String], limit: usize, docs: &[&Doc]) -> Vec<(String, Vec<(String, usize)>)> {
         fields
             .iter()
-            .filter_map(|f| facet_key(f))
-            .map(|field| {
-                let mut counts: HashMap<&str, usize> = HashMap::new();
+            .filter_map(|f| FACET_FIELDS.iter().position(|x| x == f))
+            .map(|i| {
+                let values = &self.facet_values[i];
+                let mut counts = vec![0usize; values.len()];
                 for d in docs {
-                    for v in d.facets.get(field).map(Vec::as_slice).unwrap_or(&[]) {
-                        *counts.entry(v.as_str()).or_default() += 1;
+                    for v in &d.facet_ids[i] {
+                        counts[*v as usize] += 1;
                     }
                 }
-                let mut items: Vec<(String, usize)> = counts.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
-                items.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                let mut items: Vec<(u32, usize)> = counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(v, n)| (v as u32, *n)).collect();
+                let order = |a: &(u32, usize), b: &(u32, usize)| b.1.cmp(&a.1).then_with(|| values[a.0 as usize].cmp(&values[b.0 as usize]));
+                if limit > 0 && limit < items.len() {
+                    items.select_nth_unstable_by(limit - 1, order);
+                }
                 items.truncate(limit);
-                (field.to_owned(), items)
+                items.sort_unstable_by(order);
+                (FACET_FIELDS[i].to_owned(), items.into_iter().map(|(v, n)| (values[v as usize].clone(), n)).collect())
             })
             .collect()
     }

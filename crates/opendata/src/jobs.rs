@@ -3,12 +3,12 @@ use crate::OpenData;
 use crate::selfpub::{Inputs, publish_all};
 use std::sync::Arc;
 use std::time::Duration;
-use tinhso_catalog::Catalog;
 
 /// How often the self-published statistics are recomputed.
 pub const SELFPUB_EVERY: Duration = Duration::from_secs(3600);
 
-pub fn spawn(od: Arc<OpenData>, catalog: Arc<Catalog>) {
+/// `inputs` are the services the self-published statistics are computed from.
+pub fn spawn(od: Arc<OpenData>, inputs: Inputs) {
     let follower = od.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(5));
@@ -20,7 +20,6 @@ pub fn spawn(od: Arc<OpenData>, catalog: Arc<Catalog>) {
         }
     });
     tokio::spawn(async move {
-        let inputs = Inputs { db: od.db().clone(), catalog };
         let mut tick = tokio::time::interval(SELFPUB_EVERY);
         loop {
             tick.tick().await;

@@ -8,6 +8,7 @@ pub mod ckan;
 pub mod dcat;
 mod dcat_write;
 pub mod entity;
+pub mod geojson;
 pub mod index;
 pub mod jobs;
 pub mod keys;
@@ -24,6 +25,8 @@ pub mod store;
 pub mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_selfpub;
 pub mod tabular;
 pub mod v1;
 pub mod vocab;

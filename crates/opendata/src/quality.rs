@@ -41,14 +41,18 @@ fn tabular(d: &Dataset) -> Vec<(&str, &Report)> {
 fn correct(d: &Dataset) -> Score {
     let files = tabular(d);
     if files.is_empty() {
-        return Score { score: None, reasons: vec!["Không có tệp dạng bảng (CSV, JSON) để kiểm tra giá trị.".into()] };
+        return Score { score: None, reasons: vec!["Không có tệp dạng bảng (CSV, JSON, XLSX, GeoJSON) để kiểm tra giá trị.".into()] };
     }
     let (mut errors, mut cells, mut reasons) = (0u64, 0u64, Vec::new());
     for (name, r) in &files {
         errors += r.type_errors;
         cells += r.cells.saturating_sub(r.missing_cells);
-        if r.type_errors > 0 {
-            reasons.push(format!("{name}: {} giá trị không đúng kiểu hoặc thiếu ở cột bắt buộc{}.", r.type_errors, lines(r, "type")));
+        let shapes: Vec<String> = r.issues.iter().filter(|i| i.kind == "geometry").take(5).map(|i| i.line.to_string()).collect();
+        if !shapes.is_empty() {
+            reasons.push(format!("{name}: {} hình học (geometry) không hợp lệ (đối tượng {}).", r.geometry_errors, shapes.join(", ")));
+        }
+        if r.type_errors > r.geometry_errors {
+            reasons.push(format!("{name}: {} giá trị không đúng kiểu hoặc thiếu ở cột bắt buộc{}.", r.type_errors - r.geometry_errors, lines(r, "type")));
         }
     }
     if reasons.is_empty() {

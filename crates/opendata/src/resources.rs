@@ -1,5 +1,5 @@
-//! Resources: files uploaded to the blob store (read as tables when they are CSV or JSON, with
-//! their schema inferred and checked) or links to files elsewhere.
+//! Resources: files uploaded to the blob store (read as tables when they are CSV, JSON, XLSX or
+//! GeoJSON, with their schema inferred and checked) or links to files elsewhere.
 use crate::model::{Dataset, FIELD_TYPES, Problems, Resource, TableSchema};
 use crate::service::{Actor, OpenData, Upload};
 use crate::{Outcome, Refused, store, tabular, vocab};
@@ -108,13 +108,12 @@ pub fn parse_schema(v: &Value) -> Result<TableSchema, String> {
     Ok(schema)
 }
 
-/// Checks a file's bytes against its format. Tabular files are never refused for their
-/// content: their problems go to the quality report.
+/// Checks a file's bytes against its format. Tabular files (GeoJSON included) are never
+/// refused for their content: their problems go to the quality report.
 fn check_content(format: &str, bytes: &[u8]) -> Result<(), String> {
     let ok = match format {
         "PDF" => bytes.starts_with(b"%PDF"),
         "XLSX" => bytes.starts_with(b"PK\x03\x04"),
-        "GEOJSON" => serde_json::from_slice::<Value>(bytes).is_ok_and(|v| v.get("type").is_some()),
         _ => true,
     };
     if ok { Ok(()) } else { Err(format!("Nội dung tệp không phải định dạng {format}.")) }
@@ -147,7 +146,7 @@ impl OpenData {
             r.name = r.url.clone();
         }
         let bytes = up.bytes;
-        let analysis = if matches!(format, "CSV" | "JSON" | "XLSX") {
+        let analysis = if matches!(format, "CSV" | "JSON" | "XLSX" | "GEOJSON") {
             let b = bytes.clone();
             let f = format.to_owned();
             Some(tokio::task::spawn_blocking(move || tabular::analyse(&b, &f, schema.as_ref())).await.map_err(Error::other)?)
@@ -187,7 +186,7 @@ impl OpenData {
         r.position = position;
         d.resources.push(r.clone());
         d.modified_at = now;
-        self.write(actor, &d, false, "opendata.resource.create").await?;
+        self.write_noting(actor, &d, false, "opendata.resource.create", Some(r.id)).await?;
         Ok((d, r))
     }
 
@@ -236,8 +235,23 @@ impl OpenData {
         r.modified_at = now;
         d.resources[at] = r.clone();
         d.modified_at = now;
-        self.write(actor, &d, false, "opendata.resource.update").await?;
+        self.write_noting(actor, &d, false, "opendata.resource.update", Some(r.id)).await?;
         Ok((d, r))
+    }
+
+    /// `resource_delete`: the resource is kept, marked deleted, and leaves the dataset's
+    /// lists, pages, downloads and datastore. Who may update it may delete it.
+    pub async fn delete_resource(&self, actor: &Actor, id: &str) -> Outcome<Dataset> {
+        let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| Refused::NotFound("Không tìm thấy tài nguyên.".into()))?;
+        let found = store::package_of_resource(&self.db, id).await?.ok_or_else(|| Refused::NotFound("Không tìm thấy tài nguyên.".into()))?;
+        let mut d = self.writable(actor, &found.id.to_string()).await?;
+        let now = Utc::now();
+        let r = d.resources.iter_mut().find(|r| r.id == id && r.state == "active").ok_or_else(|| Refused::NotFound("Không tìm thấy tài nguyên.".into()))?;
+        r.state = "deleted".into();
+        r.modified_at = now;
+        d.modified_at = now;
+        self.write_noting(actor, &d, false, "opendata.resource.delete", Some(id)).await?;
+        Ok(d)
     }
 
     /// A dataset the actor may change, or why not.

@@ -1,8 +1,13 @@
 //! The platform's own anonymised statistics, published as datasets that refresh by themselves.
-//! Each source is one entry of [`sources`]: adding a statistic (plan indicators, task
-//! progress, the budget by agency, once their modules exist) is one more entry there.
-//! No personal data ever goes in, and counts under [`SUPPRESS_BELOW`] are left empty so that
-//! no person can be singled out.
+//! Each source is one entry of [`sources`]: the procedure catalogue, dossier figures per agency
+//! and month and per procedure, the org units, the holiday calendar, and the province's plan
+//! ([`plan`]): indicator values against their targets, task progress (per task and per lead
+//! agency) and the digital-transformation budget by agency and by funding source. A source
+//! with nothing to publish yet (no plan imported) creates no dataset.
+//! No personal data ever goes in, and counts of dossiers under [`SUPPRESS_BELOW`] are left
+//! empty so that no person can be singled out.
+pub mod plan;
+
 use crate::service::{Actor, OpenData, Upload};
 use crate::{Outcome, Refused};
 use chrono::{Datelike, Duration, TimeZone, Utc};
@@ -26,6 +31,8 @@ pub const VP_UBND: &str = "000.00.14.H55";
 pub struct Inputs {
     pub db: DatabaseConnection,
     pub catalog: Arc<Catalog>,
+    pub tasks: Arc<tinhso_tasks::Tasks>,
+    pub indicators: Arc<tinhso_indicators::Indicators>,
 }
 
 /// One file of a self-published dataset.
@@ -97,10 +104,37 @@ pub fn sources() -> Vec<Source> {
             tags: &["ngày nghỉ", "lịch làm việc"],
             build: |i| Box::pin(holidays(i)),
         },
+        Source {
+            name: "chi-tieu-ke-hoach-chinh-quyen-so",
+            owner: PUBLISHER,
+            title: "Chỉ tiêu kế hoạch chính quyền số, chuyển đổi số: giá trị và mức độ đạt theo tháng",
+            notes: "Giá trị hằng tháng của các chỉ tiêu trong kế hoạch phát triển chính quyền số và chuyển đổi số của tỉnh, cho toàn tỉnh và từng cơ quan, đơn vị, bên cạnh chỉ tiêu kế hoạch của năm và trạng thái: đạt, đúng tiến độ, có nguy cơ không đạt, không đạt. Dữ liệu tổng hợp, không có thông tin cá nhân; với chỉ tiêu tính từ hồ sơ, dòng có số hồ sơ từ 1 đến 4 để trống giá trị.",
+            theme: "khoa-hoc-cong-nghe",
+            tags: &["chỉ tiêu", "chuyển đổi số", "chính quyền số", "thống kê"],
+            build: |i| Box::pin(plan::indicators(i)),
+        },
+        Source {
+            name: "tien-do-nhiem-vu-ke-hoach",
+            owner: VP_UBND,
+            title: "Tiến độ thực hiện nhiệm vụ của các kế hoạch chuyển đổi số",
+            notes: "Các nhiệm vụ do UBND tỉnh giao trong các kế hoạch: kế hoạch, số thứ tự, tên nhiệm vụ, cơ quan chủ trì, thời gian thực hiện, thời hạn, trạng thái và tiến độ; kèm bảng tổng hợp theo cơ quan chủ trì (số nhiệm vụ, đã hoàn thành, hoàn thành đúng hạn, quá hạn). Không gồm nội dung báo cáo của các cơ quan.",
+            theme: "khoa-hoc-cong-nghe",
+            tags: &["nhiệm vụ", "chuyển đổi số", "kế hoạch"],
+            build: |i| Box::pin(plan::tasks(i)),
+        },
+        Source {
+            name: "kinh-phi-chuyen-doi-so",
+            owner: PUBLISHER,
+            title: "Kinh phí chuyển đổi số theo cơ quan và nguồn vốn",
+            notes: "Kinh phí các nhiệm vụ chuyển đổi số theo cơ quan chủ trì và theo nguồn vốn, của mỗi kế hoạch có kinh phí, tính từ các dòng nhiệm vụ của kế hoạch (hạng mục con không cộng lại vào nhiệm vụ cha). Đơn vị: triệu đồng và đồng.",
+            theme: "tai-chinh-ngan-sach",
+            tags: &["kinh phí", "chuyển đổi số", "ngân sách"],
+            build: |i| Box::pin(plan::budget(i)),
+        },
     ]
 }
 
-fn csv_of(header: &[&str], rows: Vec<Vec<String>>) -> tinhso_core::Result<Vec<u8>> {
+pub(crate) fn csv_of(header: &[&str], rows: Vec<Vec<String>>) -> tinhso_core::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(tinhso_core::Error::other)?;
     for r in rows {
@@ -219,12 +253,13 @@ async fn dossiers_by_procedure(i: Inputs) -> tinhso_core::Result<Vec<File>> {
 
 const ACTOR: Actor = Actor::System("opendata-selfpub");
 
-/// Publishes (or refreshes) one source: creates the dataset the first time, replaces a file
-/// whose content changed, and marks the dataset checked when nothing changed.
+/// Publishes (or refreshes) one source: creates the dataset the first time it has files,
+/// replaces a file whose content changed, and marks the dataset checked when nothing changed.
 pub async fn publish(od: &OpenData, source: &Source, inputs: Inputs) -> Outcome<bool> {
     let files = (source.build)(inputs).await?;
     let d = match crate::store::find(od.db(), source.name).await? {
         Some(d) => d,
+        None if files.is_empty() => return Ok(false),
         None => {
             let input = json!({
                 "name": source.name, "title": source.title, "notes": source.notes, "owner_org": source.owner,

@@ -244,9 +244,17 @@ impl OpenData {
 
     /// Writes the dataset and its audit entry in one transaction, then updates the index.
     pub(crate) async fn write(&self, actor: &Actor, d: &Dataset, is_new: bool, action: &'static str) -> Outcome<()> {
+        self.write_noting(actor, d, is_new, action, None).await
+    }
+
+    /// As [`Self::write`], naming in the audit entry the resource the change was about.
+    pub(crate) async fn write_noting(&self, actor: &Actor, d: &Dataset, is_new: bool, action: &'static str, resource: Option<uuid::Uuid>) -> Outcome<()> {
         let tx = tinhso_audit::begin(&self.db).await?;
         store::save(&tx, d, is_new).await?;
-        let detail = serde_json::json!({"org": d.owner_org, "resources": d.resources.len(), "state": d.state});
+        let mut detail = serde_json::json!({"org": d.owner_org, "resources": d.resources.len(), "state": d.state});
+        if let Some(id) = resource {
+            detail["resource"] = serde_json::json!(id);
+        }
         tinhso_audit::record(&tx, Entry::new(actor.id(), action, format!("dataset:{}", d.name)).detail(detail)).await?;
         tx.commit().await.map_err(db_error)?;
         self.reindex_one(d.clone()).await?;

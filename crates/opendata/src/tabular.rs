@@ -1,4 +1,5 @@
-//! Reading tabular files (CSV, JSON arrays of records, the first sheet of an XLSX workbook): decoding, a quoting check with line
+//! Reading tabular files (CSV, JSON arrays of records, the first sheet of an XLSX workbook, the
+//! features of a GeoJSON file): decoding, a quoting check with line
 //! numbers, schema inference (Frictionless Table Schema) and validation against a schema.
 //! Nothing here fails on bad input: every problem becomes an issue in the [`Report`].
 use crate::model::{Field, TableSchema};
@@ -27,15 +28,20 @@ pub struct Report {
     pub ragged_rows: u64,
     pub quoting_errors: u64,
     pub mixed_formats: u64,
+    /// GeoJSON features whose geometry is invalid (also counted in `type_errors`).
+    #[serde(default)]
+    pub geometry_errors: u64,
     /// The first issues of each kind, with line numbers.
     pub issues: Vec<Issue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Issue {
-    /// `encoding`, `quoting`, `ragged`, `duplicate`, `type`, `required`, `format`, `parse`.
+    /// `encoding`, `quoting`, `ragged`, `duplicate`, `type`, `required`, `format`, `parse`,
+    /// `geometry`.
     pub kind: String,
-    /// 1-based line in the file (CSV) or record number (JSON); 0 for the whole file.
+    /// 1-based line in the file (CSV) or record (JSON) or feature (GeoJSON) number; 0 for the
+    /// whole file.
     pub line: u64,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub column: String,
@@ -278,6 +284,10 @@ pub fn analyse(bytes: &[u8], format: &str, schema: Option<&TableSchema>) -> Anal
         "JSON" => {
             let text = decode(bytes, &mut report);
             read_json(&text, &mut report)
+        }
+        "GEOJSON" => {
+            let text = decode(bytes, &mut report);
+            crate::geojson::read(&text, &mut report)
         }
         "XLSX" => {
             // Text inside a workbook is always Unicode.

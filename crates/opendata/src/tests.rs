@@ -9,7 +9,7 @@ use tinhso_core::roles::Role;
 
 const UNITS: &str = include_str!("../../../data/org_units.csv");
 
-async fn setup() -> (Arc<OpenData>, Actor, sea_orm::DatabaseConnection) {
+pub(crate) async fn setup() -> (Arc<OpenData>, Actor, sea_orm::DatabaseConnection) {
     let (db, _) = tinhso_db::testing::fresh_db().await.unwrap();
     tinhso_identity::org_units::import(&db, "test", tinhso_identity::org_units::parse_csv(UNITS.as_bytes()).unwrap()).await.unwrap();
     let id = tinhso_identity::accounts::create_staff(&db, "test", "dulieu.test", "Cán bộ dữ liệu", "mat-khau-thu-2026", &[(Role::DataSteward, Some("000.00.09.H55".into()))]).await.unwrap();
@@ -18,6 +18,14 @@ async fn setup() -> (Arc<OpenData>, Actor, sea_orm::DatabaseConnection) {
     let blobs = tinhso_db::blobs::BlobStore::local(&dir).unwrap();
     let od = OpenData::open(db.clone(), blobs, Settings { public_url: "http://cong.test".into(), max_upload_bytes: 1 << 20 }).await.unwrap();
     (od, Actor::Person(who), db)
+}
+
+pub(crate) async fn inputs(db: &sea_orm::DatabaseConnection) -> crate::selfpub::Inputs {
+    let catalog = tinhso_catalog::Catalog::open(db.clone()).await.unwrap();
+    let blobs = tinhso_db::blobs::BlobStore::local(std::env::temp_dir().join("tinhso-od-test-plan-blobs")).unwrap();
+    let tasks = Arc::new(tinhso_tasks::Tasks::new(db.clone(), blobs.clone()));
+    let indicators = Arc::new(tinhso_indicators::Indicators::new(db.clone(), catalog.clone(), tasks.clone(), blobs, crate::selfpub::PUBLISHER.into()));
+    crate::selfpub::Inputs { db: db.clone(), catalog, tasks, indicators }
 }
 
 fn obj(v: Value) -> Map<String, Value> {
@@ -77,10 +85,13 @@ async fn self_published_statistics_refresh_and_hide_small_counts() {
     assert_eq!(crate::selfpub::suppress(3), "");
     assert_eq!(crate::selfpub::suppress(0), "0");
     assert_eq!(crate::selfpub::suppress(12), "12");
-    let catalog = tinhso_catalog::Catalog::open(db.clone()).await.unwrap();
-    let inputs = crate::selfpub::Inputs { db: db.clone(), catalog };
+    let inputs = inputs(&db).await;
     let n = crate::selfpub::publish_all(&od, &inputs).await;
-    assert_eq!(n, crate::selfpub::sources().len());
+    // No plan imported yet: the plan's three datasets wait, rather than appear empty.
+    assert_eq!(n, crate::selfpub::sources().len() - 3);
+    for empty in ["chi-tieu-ke-hoach-chinh-quyen-so", "tien-do-nhiem-vu-ke-hoach", "kinh-phi-chuyen-doi-so"] {
+        assert!(od.get(empty, &Viewer::default()).await.is_err(), "{empty} published without data");
+    }
     let units = od.get("danh-sach-co-quan-don-vi", &Viewer::default()).await.unwrap();
     assert_eq!(units.owner_org, "000.00.02.H55");
     let table = od.table(&units.resources[0]).await.unwrap();

@@ -1,6 +1,6 @@
 //! What is computed over all tasks: overdue flags (a background job), budget roll-ups from the
 //! task rows, and the per-agency figures the indicators are built on.
-use crate::entity::{report, task};
+use crate::entity::{plan, report, task};
 use crate::model::{BudgetLine, Status, Task};
 use crate::service::Tasks;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -85,6 +85,23 @@ impl Tasks {
             }
         }
         Ok(Budget { plan: plan.to_owned(), by_agency: by_agency.into_values().collect(), by_funding: by_funding.into_values().collect(), total_vnd: total })
+    }
+
+    /// The plans (code, title), by code: for statistics and open data.
+    pub async fn plans(&self) -> Result<Vec<(String, String)>> {
+        let rows = plan::Entity::find().all(&self.db).await.map_err(db_error)?;
+        let mut out: Vec<(String, String)> = rows.into_iter().map(|p| (p.code, p.title)).collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// Every task of every plan in document order, for statistics and open data. Tasks are
+    /// not personal data; progress reports (whose text may be) are not part of a [`Task`].
+    pub async fn all_tasks(&self) -> Result<Vec<Task>> {
+        let rows = task::Entity::find().all(&self.db).await.map_err(db_error)?;
+        let mut tasks: Vec<Task> = rows.into_iter().map(Task::from_row).collect();
+        tasks.sort_by(|a, b| (&a.plan, &a.section, crate::service::number_key(&a.number)).cmp(&(&b.plan, &b.section, crate::service::number_key(&b.number))));
+        Ok(tasks)
     }
 
     /// Task figures per lead agency as of `day`, plus the province as a whole under `province`.

@@ -117,7 +117,7 @@ async fn action(State(od): State<Arc<OpenData>>, Path(name): Path<String>, req: 
         Err(resp) => return resp,
     };
     let outcome = match name.as_str() {
-        "package_create" | "package_update" | "package_patch" | "package_delete" | "resource_create" | "resource_update" | "resource_patch" => write::run(&od, &name, call).await,
+        "package_create" | "package_update" | "package_patch" | "package_delete" | "resource_create" | "resource_update" | "resource_patch" | "resource_delete" => write::run(&od, &name, call).await,
         "datastore_search" => datastore::search(&od, call).await,
         other => match read::run(&od, other, call).await {
             Some(o) => o,
@@ -182,7 +182,8 @@ async fn read_call(od: &OpenData, req: Request) -> Result<Call, Response> {
     Ok(Call { input, upload, who })
 }
 
-fn key_of(headers: &HeaderMap) -> Option<String> {
+/// The API key a CKAN client sends, in `Authorization` or `X-CKAN-API-Key`.
+pub(crate) fn key_of(headers: &HeaderMap) -> Option<String> {
     [header::AUTHORIZATION.as_str(), "x-ckan-api-key"]
         .iter()
         .find_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned))

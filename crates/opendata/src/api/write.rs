@@ -18,6 +18,10 @@ pub async fn run(od: &OpenData, name: &str, call: Call) -> Outcome<Value> {
             let id = call.required("id")?;
             od.delete(&actor, &id).await.map(|_| Value::Null)
         }
+        "resource_delete" => {
+            let id = call.required("id")?;
+            od.delete_resource(&actor, &id).await.map(|_| Value::Null)
+        }
         "resource_create" => od.add_resource(&actor, &call.input, call.upload).await.map(|(d, r)| ckan::resource(od.base(), &d, &r)),
         _ => od.update_resource(&actor, &call.input, call.upload).await.map(|(d, r)| ckan::resource(od.base(), &d, &r)),
     }

@@ -3,13 +3,14 @@
 //! the dataset's DCAT description.
 use super::{date, enc, size_text};
 use crate::model::Dataset;
+use crate::index::Viewer;
 use crate::service::{Actor, OpenData, viewer_of};
 use crate::table::Query as TableQuery;
 use crate::usage::{REUSE_KINDS, Reuse, Use};
 use crate::{quality, vocab};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -181,9 +182,29 @@ pub async fn preview(chrome: Chrome, State(od): State<Arc<OpenData>>, Path((name
     Ok(render(&page)?.into_response())
 }
 
+/// Who downloads: the signed-in person, or the holder of the API key a CKAN client sends
+/// with a resource's `url` (`Authorization` or `X-CKAN-API-Key`). A key that is unknown or
+/// revoked counts as no key: a private file then answers 404 like one that does not exist.
+async fn downloader(od: &OpenData, chrome: &Chrome, headers: &HeaderMap) -> Viewer {
+    let mut viewer = viewer_of(chrome.user.as_ref());
+    if let Some(key) = crate::api::key_of(headers) {
+        match od.principal_by_key(&key).await {
+            Ok(Some(p)) => {
+                let by_key = viewer_of(Some(&p));
+                viewer.all |= by_key.all;
+                viewer.orgs.extend(by_key.orgs);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "API key lookup failed on a download"),
+        }
+    }
+    viewer
+}
+
 /// The file of an uploaded resource, named as it was uploaded; counted as a download.
-pub async fn download(State(od): State<Arc<OpenData>>, chrome: Chrome, Path((name, id, _file)): Path<(String, String, String)>) -> Result<Response, PageError> {
-    let d = od.get(&name, &viewer_of(chrome.user.as_ref())).await.map_err(fail(&chrome))?;
+pub async fn download(State(od): State<Arc<OpenData>>, chrome: Chrome, headers: HeaderMap, Path((name, id, _file)): Path<(String, String, String)>) -> Result<Response, PageError> {
+    let viewer = downloader(&od, &chrome, &headers).await;
+    let d = od.get(&name, &viewer).await.map_err(fail(&chrome))?;
     let Some(r) = d.active_resources().find(|r| r.id.to_string() == id) else {
         return Err(PageError(Error::not_found("tài nguyên"), Box::new(chrome)));
     };
