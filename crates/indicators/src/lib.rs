@@ -9,6 +9,8 @@ pub mod http;
 pub mod import;
 pub mod ioc;
 mod pages;
+mod report_pages;
+pub mod reports;
 pub mod service;
 pub mod status;
 pub mod svg;
