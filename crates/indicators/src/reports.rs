@@ -108,7 +108,7 @@ impl Indicators {
             .filter_map(|i| {
                 let ts = targets.get(&i.code).map(Vec::as_slice).unwrap_or(&[]);
                 let org_codes: Vec<String> = units.iter().filter(|u| implements(&i, ts, u, kinds.get(*u).map(String::as_str).unwrap_or_default())).cloned().collect();
-                (!org_codes.is_empty()).then(|| Reportable { code: i.code, name: i.name, unit: i.unit, org_codes })
+                (!org_codes.is_empty()).then_some(Reportable { code: i.code, name: i.name, unit: i.unit, org_codes })
             })
             .collect())
     }
