@@ -14,6 +14,7 @@ mod m008_dossier_figures;
 mod m009_exchange;
 mod m010_plan;
 mod m011_opendata;
+mod m013_task_mail;
 mod m014_dossier_data_and_queue;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m009_exchange::Migration),
             Box::new(m010_plan::Migration),
             Box::new(m011_opendata::Migration),
+            Box::new(m013_task_mail::Migration),
             Box::new(m014_dossier_data_and_queue::Migration),
         ]
     }

@@ -38,6 +38,10 @@ pub struct Config {
     pub notify_retry_base_secs: u64,
     pub notify_max_attempts: u32,
     pub notify_max_age_hours: u64,
+    /// How often plan tasks past their deadline are flagged and their lead agencies' e-mail
+    /// notices sent (seconds; 0 turns the job off on this node). Retries follow the
+    /// `notify_retry_base_secs` and `notify_max_attempts` above.
+    pub tasks_overdue_interval_secs: u64,
     /// The SMTP relay for e-mail (empty host: no e-mail); `smtp_tls` is none, starttls or
     /// tls; an empty user means no login. The defaults point at `tinhso sandbox smtp`.
     pub smtp_host: String,
@@ -79,6 +83,7 @@ impl Default for Config {
             notify_retry_base_secs: 30,
             notify_max_attempts: 20,
             notify_max_age_hours: 168,
+            tasks_overdue_interval_secs: 300,
             smtp_host: "127.0.0.1".into(),
             smtp_port: 2525,
             smtp_tls: "none".into(),
@@ -144,6 +149,19 @@ impl Config {
         }
     }
 
+    /// The overdue-task notices' settings; `None` without an SMTP relay.
+    pub fn task_notices(&self) -> Option<tinhso_tasks::mail::Settings> {
+        use std::time::Duration;
+        let email = self.notifications().email?;
+        Some(tinhso_tasks::mail::Settings {
+            public_url: self.public_url.clone(),
+            email,
+            retry_base: Duration::from_secs(self.notify_retry_base_secs),
+            max_attempts: self.notify_max_attempts,
+            batch_size: self.notify_batch_size,
+        })
+    }
+
     /// Where uploaded files and results are kept (content-addressed).
     pub fn blob_dir(&self) -> std::path::PathBuf {
         std::path::Path::new(&self.data_dir).join("blobs")
@@ -190,6 +208,7 @@ impl std::fmt::Debug for Config {
             .field("notify_retry_base_secs", &self.notify_retry_base_secs)
             .field("notify_max_attempts", &self.notify_max_attempts)
             .field("notify_max_age_hours", &self.notify_max_age_hours)
+            .field("tasks_overdue_interval_secs", &self.tasks_overdue_interval_secs)
             .field("smtp_host", &self.smtp_host)
             .field("smtp_port", &self.smtp_port)
             .field("smtp_tls", &self.smtp_tls)

@@ -159,7 +159,14 @@ fn spawn_background_jobs(state: &AppState, config: &Config) {
         }
     });
     // Plan tasks past their deadline, and indicator values and the IOC snapshot.
-    tinhso_tasks::spawn_overdue_job(state.tasks.clone(), Duration::from_secs(300));
+    let notices = config.task_notices().and_then(|s| match tinhso_tasks::mail::Notifier::new(state.db.clone(), s) {
+        Ok(n) => Some(n),
+        Err(e) => {
+            tracing::error!(error = %e, "overdue task notices off: check the mail settings");
+            None
+        }
+    });
+    tinhso_tasks::spawn_overdue_job(state.tasks.clone(), notices, Duration::from_secs(config.tasks_overdue_interval_secs));
     tinhso_indicators::spawn_job(state.indicators.clone(), Duration::from_secs(60));
     // The open data portal: the index follows other nodes' writes; the self-published
     // statistics refresh by themselves.

@@ -19,6 +19,7 @@ pub mod registry;
 pub mod seed;
 pub mod snapshot;
 pub mod stats;
+pub mod usage;
 
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;

@@ -113,6 +113,7 @@ async fn insert_user(db: &DatabaseConnection, kind: &str, login: &str, full_name
         password_hash: Set(hash),
         active: Set(true),
         created_at: Set(Utc::now()),
+        email: Set(None),
     })
     .exec_without_returning(&tx)
     .await

@@ -14,6 +14,8 @@ pub mod org_unit {
         pub parent_id: Option<Uuid>,
         pub demo: bool,
         pub source: String,
+        /// The unit's official mailbox, where notices to the unit go.
+        pub email: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -38,6 +40,8 @@ pub mod user {
         pub password_hash: String,
         pub active: bool,
         pub created_at: DateTimeUtc,
+        /// Staff: the work address notices to their unit go to.
+        pub email: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

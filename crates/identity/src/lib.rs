@@ -2,6 +2,7 @@
 //! number, businesses by their tax code, staff by a user name; staff roles are bound to an
 //! org unit.
 pub mod accounts;
+pub mod contact;
 pub mod entity;
 pub mod org_units;
 pub mod password;

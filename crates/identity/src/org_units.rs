@@ -1,7 +1,7 @@
 //! Org units: the province People's Committee, its departments and agencies, and the
 //! commune-level units. Imported from CSV all-or-nothing.
 use crate::entity::org_unit;
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveValue::{NotSet, Set}, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use tinhso_audit::Entry;
 use tinhso_core::{Error, Result, roles::ORG_UNIT_KINDS, text::nfc};
@@ -20,6 +20,9 @@ pub struct OrgUnitRow {
     pub demo: bool,
     #[serde(default)]
     pub source: String,
+    /// The unit's official mailbox; empty keeps what is on file.
+    #[serde(default)]
+    pub email: String,
 }
 
 /// `000.00.12.H48`: four groups, the last naming the province.
@@ -54,6 +57,7 @@ pub fn parse_csv(input: &[u8]) -> Result<Vec<OrgUnitRow>> {
         if row.name.is_empty() {
             return Err(Error::invalid("missing_name", format!("Dòng {line}"), "thiếu tên đơn vị."));
         }
+        row.email = crate::contact::checked_email(&row.email).map_err(|_| Error::invalid("invalid_email", format!("Dòng {line}"), "địa chỉ thư điện tử không hợp lệ."))?.unwrap_or_default();
         rows.push(row);
     }
     Ok(rows)
@@ -87,6 +91,7 @@ pub async fn import(db: &DatabaseConnection, actor: &str, rows: Vec<OrgUnitRow>)
             parent_id: Set(known.get(&row.parent_code).copied()),
             demo: Set(row.demo),
             source: Set(row.source.clone()),
+            email: if row.email.is_empty() { NotSet } else { Set(Some(row.email.clone())) },
         };
         let exists = org_unit::Entity::find_by_id(id).one(&tx).await.map_err(db_error)?.is_some();
         if exists {

@@ -11,7 +11,7 @@ use tinhso_dossier::stats::{Figures, GroupBy, dossier_figures};
 use tinhso_tasks::Tasks;
 
 /// Every query an indicator may name in `indicators.csv`.
-pub const QUERIES: [&str; 9] = [
+pub const QUERIES: [&str; 10] = [
     "procedures_fully_online",
     "dossiers_online",
     "dossiers_on_time",
@@ -21,6 +21,7 @@ pub const QUERIES: [&str; 9] = [
     "satisfaction",
     "tasks_tracked",
     "tasks_on_time",
+    "systems_connected",
 ];
 
 /// A share: numerator over denominator, per org unit.
@@ -59,6 +60,8 @@ pub struct MonthData {
     pub figures: Vec<Figures>,
     pub tasks: Vec<tinhso_tasks::TaskFigures>,
     pub catalog: Shares,
+    /// Information systems registered on the exchange and those that exchanged data.
+    pub systems: Shares,
 }
 
 pub async fn month_data(db: &DatabaseConnection, catalog: &Catalog, tasks: &Tasks, period: &str, province: &str, now: DateTime<Utc>) -> Result<MonthData> {
@@ -79,7 +82,9 @@ pub async fn month_data(db: &DatabaseConnection, catalog: &Catalog, tasks: &Task
         }
     }
     per.insert(province.to_owned(), all);
-    Ok(MonthData { figures, tasks, catalog: per })
+    let connected = tinhso_exchange::usage::connected_systems(db, from, to).await?;
+    let systems = with_province(connected.into_iter().map(|c| (c.member_code, (c.connected, c.registered))).collect(), province);
+    Ok(MonthData { figures, tasks, catalog: per, systems })
 }
 
 /// The shares of one named query for every org unit that has data.
@@ -95,6 +100,7 @@ pub fn shares(query: &str, d: &MonthData, province: &str) -> Shares {
         "tasks_on_time" => d.tasks.iter().map(|t| (t.org_code.clone(), (t.done_on_time, t.due))).collect(),
         "dossiers_digitised" => from_figures(f, province, |x| (x.digitised, x.submitted)),
         "documents_reused" => from_figures(f, province, |x| (x.documents_reused, x.documents)),
+        "systems_connected" => d.systems.clone(),
         _ => Shares::new(),
     }
 }
@@ -130,6 +136,7 @@ pub async fn store_month(db: &DatabaseConnection, period: &str, data: &MonthData
                 reported_by: Set(None),
                 reviewed_by: Set(None),
                 updated_at: Set(now),
+                review_note: Set(String::new()),
             });
         }
     }

@@ -74,6 +74,8 @@ pub mod value {
         pub reported_by: Option<Uuid>,
         pub reviewed_by: Option<Uuid>,
         pub updated_at: DateTimeUtc,
+        /// Why the lead agency returned a reported value.
+        pub review_note: String,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -27,10 +27,11 @@ where
         .route("/api/v1/indicators/reports/{id}/review", post(review))
         .route("/api/v1/indicators/{code}/orgs", get(orgs))
         .route("/api/v1/indicators/{code}/series", get(series))
-        .route("/api/v1/indicators/{code}/reports", post(report))
+        .route("/api/v1/indicators/{code}/reports", post(report).layer(axum::extract::DefaultBodyLimit::max(tinhso_dossier::documents::upload::MAX_BODY_BYTES)))
         .route("/api/v1/ioc", get(ioc))
         .route("/api/v1/public/indicators", get(public))
         .merge(crate::pages::router())
+        .merge(crate::report_pages::router())
 }
 
 /// Leaders see every org unit; staff see the figures too (they steer their own unit by them).
@@ -118,37 +119,25 @@ pub struct Reported {
 }
 
 /// An agency reports a value (multipart: period, org, value, note, file as evidence).
-#[utoipa::path(post, path = "/api/v1/indicators/{code}/reports", tag = "indicators", params(("code" = String, Path)), responses((status = 201, body = Reported), (status = 403, description = "forbidden"), (status = 422, description = "evidence_required")))]
-pub async fn report(State(svc): State<Arc<Indicators>>, SignedIn(who): SignedIn, Path(code): Path<String>, mut form: Multipart) -> Result<Response, ApiError> {
-    let bad = |_| Error::invalid("invalid_form", "", "Biểu mẫu multipart/form-data không hợp lệ.");
-    let (mut period, mut org, mut value, mut note, mut file) = (String::new(), String::new(), String::new(), String::new(), None);
-    while let Some(field) = form.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or_default() {
-            "period" => period = field.text().await.map_err(bad)?,
-            "org" => org = field.text().await.map_err(bad)?,
-            "value" => value = field.text().await.map_err(bad)?,
-            "note" => note = field.text().await.map_err(bad)?,
-            "file" => {
-                let name = field.file_name().unwrap_or("minh-chung").to_owned();
-                file = Some((name, field.bytes().await.map_err(bad)?.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let v: f64 = value.trim().replace(',', ".").parse().map_err(|_| Error::invalid("invalid_value", "Giá trị", "phải là số."))?;
-    let id = svc.report(&who, &code, crate::service::NewValue { period, org, value: v, note, evidence: file }).await?;
+#[utoipa::path(post, path = "/api/v1/indicators/{code}/reports", tag = "indicators", params(("code" = String, Path)), responses((status = 201, body = Reported), (status = 403, description = "forbidden"), (status = 422, description = "evidence_required, file_too_large, unsupported_file_type")))]
+pub async fn report(State(svc): State<Arc<Indicators>>, SignedIn(who): SignedIn, Path(code): Path<String>, form: Multipart) -> Result<Response, ApiError> {
+    let f = crate::report_pages::read_form(form).await?;
+    let id = svc.report(&who, &code, f.value).await?;
     Ok((axum::http::StatusCode::CREATED, Json(Reported { id })).into_response())
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Review {
     pub approve: bool,
+    /// Why it is returned (required when `approve` is false).
+    #[serde(default)]
+    pub note: String,
 }
 
 /// The lead agency approves or returns a reported value.
-#[utoipa::path(post, path = "/api/v1/indicators/reports/{id}/review", tag = "indicators", params(("id" = String, Path)), request_body = Review, responses((status = 204, description = "done"), (status = 403, description = "forbidden")))]
+#[utoipa::path(post, path = "/api/v1/indicators/reports/{id}/review", tag = "indicators", params(("id" = String, Path)), request_body = Review, responses((status = 204, description = "done"), (status = 403, description = "forbidden"), (status = 422, description = "reason_required")))]
 pub async fn review(State(svc): State<Arc<Indicators>>, SignedIn(who): SignedIn, Path(id): Path<Uuid>, ApiJson(r): ApiJson<Review>) -> Result<axum::http::StatusCode, ApiError> {
-    svc.review(&who, id, r.approve).await?;
+    svc.review(&who, id, r.approve, &r.note).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 

@@ -10,6 +10,8 @@ pub mod import;
 pub mod ioc;
 pub mod open;
 mod pages;
+mod report_pages;
+pub mod reports;
 pub mod service;
 pub mod status;
 pub mod svg;

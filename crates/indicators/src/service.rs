@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tinhso_audit::Entry;
 use tinhso_catalog::Catalog;
-use tinhso_core::{Error, Result, roles::Role, text::nfc};
+use tinhso_core::{Error, Result, text::nfc};
 use tinhso_db::{blobs::BlobStore, db_error};
 use tinhso_identity::Principal;
 use tinhso_tasks::Tasks;
@@ -21,7 +21,7 @@ pub struct Indicators {
     pub(crate) db: DatabaseConnection,
     pub(crate) catalog: Arc<Catalog>,
     pub(crate) tasks: Arc<Tasks>,
-    blobs: BlobStore,
+    pub(crate) blobs: BlobStore,
     /// The org unit standing for the whole province.
     pub province: String,
     pub(crate) snapshot: tokio::sync::RwLock<Option<Arc<crate::ioc::Dashboard>>>,
@@ -209,13 +209,20 @@ impl Indicators {
         if !who.roles.iter().any(|g| g.role.is_staff() && g.org_unit_code.as_deref() == Some(org)) {
             return Err(Error::Forbidden);
         }
+        // Only for an indicator its unit leads or implements: not someone else's.
+        if !self.may_report(code, org).await? {
+            return Err(Error::Forbidden);
+        }
         if !v.is_finite() || v < 0.0 || (ind.unit == "%" && v > 100.0) {
             return Err(Error::invalid("invalid_value", "Giá trị", "phải từ 0 đến 100 (%)."));
         }
         let Some((name, bytes)) = evidence.filter(|(_, b)| !b.is_empty()) else {
             return Err(Error::invalid("evidence_required", "Minh chứng", "cần tệp minh chứng cho số liệu báo cáo."));
         };
-        let hash = self.blobs.put(bytes).await?;
+        // The same checks as a dossier's documents: size, and the type read from the bytes.
+        let file = tinhso_dossier::documents::upload::check(&name, bytes).map_err(|r| Error::invalid(r.code(), "Minh chứng", r.message()))?;
+        let name = file.name().to_owned();
+        let hash = self.blobs.put(file.into_bytes()).await?;
         let id = tinhso_core::new_id();
         let tx = tinhso_audit::begin(&self.db).await?;
         value::Entity::delete_many().filter(value::Column::IndicatorCode.eq(code)).filter(value::Column::Period.eq(period)).filter(value::Column::OrgCode.eq(org)).exec(&tx).await.map_err(db_error)?;
@@ -223,6 +230,7 @@ impl Indicators {
             id: Set(id), indicator_code: Set(code.into()), period: Set(period.into()), org_code: Set(org.into()), value: Set(Some(v)),
             numerator: Set(0), denominator: Set(0), source: Set("reported".into()), review: Set("pending".into()), note: Set(nfc(note)),
             evidence_hash: Set(Some(hash)), evidence_name: Set(nfc(&name)), reported_by: Set(Some(who.user_id)), reviewed_by: Set(None), updated_at: Set(Utc::now()),
+            review_note: Set(String::new()),
         };
         value::Entity::insert(am).exec_without_returning(&tx).await.map_err(db_error)?;
         tinhso_audit::record(&tx, Entry::new(who.actor(), "indicator.report", format!("indicator:{code}")).detail(serde_json::json!({"value_id": id, "period": period, "org": org, "value": v}))).await?;
@@ -230,23 +238,27 @@ impl Indicators {
         Ok(id)
     }
 
-    /// The indicator's lead agency (or the province's leadership) approves or returns a report.
-    pub async fn review(&self, who: &Principal, id: Uuid, approve: bool) -> Result<()> {
+    /// The indicator's lead agency (its approvers and leaders) or the province's leadership
+    /// approves or returns a report; a return says why, so the agency can correct it.
+    pub async fn review(&self, who: &Principal, id: Uuid, approve: bool, note: &str) -> Result<()> {
+        let note = nfc(note.trim());
+        if !approve && note.is_empty() {
+            return Err(Error::invalid("reason_required", "Lý do trả lại", "cần ghi rõ để đơn vị sửa và báo cáo lại."));
+        }
         let tx = tinhso_audit::begin(&self.db).await?;
         let v = value::Entity::find_by_id(id).one(&tx).await.map_err(db_error)?.ok_or_else(|| Error::not_found("số liệu báo cáo"))?;
         let ind = indicator::Entity::find_by_id(v.indicator_code.clone()).one(&tx).await.map_err(db_error)?.ok_or_else(|| Error::not_found("chỉ tiêu"))?;
-        let lead: Vec<&str> = ind.lead_org_codes.split(';').filter(|s| !s.is_empty()).collect();
-        let may = who.has(Role::Leader) || who.roles.iter().any(|g| g.role.is_staff() && g.org_unit_code.as_deref().is_some_and(|o| lead.contains(&o)));
-        if !may {
+        if !crate::reports::may_review(who, &ind, &self.province) {
             return Err(Error::Forbidden);
         }
         if v.review != "pending" {
             return Err(Error::conflict("already_decided", "Số liệu này đã được xem xét."));
         }
         let review = if approve { "approved" } else { "returned" };
-        let am = value::ActiveModel { id: Set(id), review: Set(review.into()), reviewed_by: Set(Some(who.user_id)), updated_at: Set(Utc::now()), ..Default::default() };
+        let am = value::ActiveModel { id: Set(id), review: Set(review.into()), reviewed_by: Set(Some(who.user_id)), review_note: Set(note.clone()), updated_at: Set(Utc::now()), ..Default::default() };
         value::Entity::update(am).exec(&tx).await.map_err(db_error)?;
-        tinhso_audit::record(&tx, Entry::new(who.actor(), "indicator.review", format!("indicator:{}", v.indicator_code)).detail(serde_json::json!({"value_id": id, "review": review}))).await?;
+        let detail = serde_json::json!({"value_id": id, "review": review, "org": v.org_code, "period": v.period, "note": note});
+        tinhso_audit::record(&tx, Entry::new(who.actor(), "indicator.review", format!("indicator:{}", v.indicator_code)).detail(detail)).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(())
     }

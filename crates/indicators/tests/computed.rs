@@ -144,7 +144,18 @@ async fn a_plan_with_a_bad_row_imports_nothing() {
 }
 
 fn staff_of(org: &str) -> Principal {
-    Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role: Role::ProcessingOfficer, org_unit_code: Some(org.into()), org_unit_name: None }] }
+    with_role(org, Role::ProcessingOfficer)
+}
+
+fn with_role(org: &str, role: Role) -> Principal {
+    Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role, org_unit_code: Some(org.into()), org_unit_name: None }] }
+}
+
+/// A real 1×1 PNG: evidence is checked by its bytes like a dossier's documents.
+const PNG_HEX: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c49444154789c63f8cfc0000003010100c9fe92ef0000000049454e44ae426082";
+
+fn png() -> Vec<u8> {
+    (0..PNG_HEX.len()).step_by(2).map(|i| u8::from_str_radix(&PNG_HEX[i..i + 2], 16).unwrap()).collect()
 }
 
 #[tokio::test]
@@ -154,10 +165,12 @@ async fn reported_values_need_evidence_and_the_lead_agencys_approval() {
     // 05/KH-UBND I.2.6: officials trained in basic digital skills, led by Sở Nội vụ.
     let code = "05-I.2.6";
     let tu_phap = staff_of(AGENCY);
-    let noi_vu = staff_of("000.00.02.H55");
+    // The lead agency's approver reviews; its other staff do not.
+    let noi_vu = with_role("000.00.02.H55", Role::Approver);
+    let noi_vu_officer = staff_of("000.00.02.H55");
     let new = |org: &str, evidence: bool| tinhso_indicators::service::NewValue {
         period: "2026-05".into(), org: org.into(), value: 80.0, note: "80/100 công chức".into(),
-        evidence: evidence.then(|| ("danh-sach.pdf".to_owned(), b"%PDF danh sach".to_vec())),
+        evidence: evidence.then(|| ("danh-sach.png".to_owned(), png())),
     };
     assert_eq!(svc.report(&tu_phap, code, new(AGENCY, false)).await.unwrap_err().code(), "evidence_required");
     assert_eq!(svc.report(&tu_phap, code, new("000.00.03.H55", true)).await.unwrap_err().code(), "forbidden", "only for its own unit");
@@ -165,9 +178,16 @@ async fn reported_values_need_evidence_and_the_lead_agencys_approval() {
     let id = svc.report(&tu_phap, code, new(AGENCY, true)).await.unwrap();
     let pending = svc.overview("2026-05", AGENCY, false).await.unwrap();
     assert_eq!(value(&pending, code).0, None, "not counted before approval");
-    assert_eq!(svc.review(&tu_phap, id, true).await.unwrap_err().code(), "forbidden", "the reporter does not approve itself");
-    svc.review(&noi_vu, id, true).await.unwrap();
+    assert_eq!(svc.review(&tu_phap, id, true, "").await.unwrap_err().code(), "forbidden", "the reporter does not approve itself");
+    assert_eq!(svc.review(&noi_vu_officer, id, true, "").await.unwrap_err().code(), "forbidden", "an officer of the lead agency does not approve");
+    assert_eq!(svc.review(&noi_vu, id, false, " ").await.unwrap_err().code(), "reason_required", "a return says why");
+    svc.review(&noi_vu, id, true, "").await.unwrap();
     let approved = svc.overview("2026-05", AGENCY, false).await.unwrap();
     assert_eq!(value(&approved, code), (Some(80.0), 0, 0, Status::AtRisk), "target 100% for 2026–2027");
-    assert_eq!(svc.review(&noi_vu, id, true).await.unwrap_err().code(), "already_decided");
+    assert_eq!(svc.review(&noi_vu, id, true, "").await.unwrap_err().code(), "already_decided");
+    // A file that is not what a PDF, JPEG or PNG is, and an indicator the unit does not
+    // implement (Sở Tư pháp neither leads nor implements 5G coverage), are refused.
+    let fake = tinhso_indicators::service::NewValue { evidence: Some(("bang-tinh.pdf".into(), b"chi la van ban".to_vec())), ..new(AGENCY, true) };
+    assert_eq!(svc.report(&tu_phap, code, fake).await.unwrap_err().code(), "unsupported_file_type");
+    assert_eq!(svc.report(&tu_phap, "121-PL2.II.1", new(AGENCY, true)).await.unwrap_err().code(), "forbidden");
 }

@@ -66,6 +66,8 @@ struct ListPage {
     counts: Vec<(&'static str, &'static str, usize, bool)>,
     plan: String,
     plans: Vec<(String, bool)>,
+    /// Open tasks past their deadline, oldest deadline first, shown above everything else.
+    overdue: Vec<Row>,
 }
 
 async fn list(chrome: Chrome, SignedIn(who): SignedIn, State(tasks): State<Arc<Tasks>>, Query(f): Query<Filter>) -> Result<Html<String>, PageError> {
@@ -78,13 +80,20 @@ async fn list(chrome: Chrome, SignedIn(who): SignedIn, State(tasks): State<Arc<T
     }
     let status = f.status.clone().unwrap_or_default();
     let counts = crate::Status::ALL.iter().map(|s| (s.as_str(), s.label(), counts.get(s.as_str()).copied().unwrap_or(0), s.as_str() == status)).collect();
+    let today = chrono::Utc::now().with_timezone(&tinhso_core::calendar::vietnam()).date_naive();
+    let mut overdue: Vec<Row> = every
+        .iter()
+        .filter(|t| t.status == crate::Status::Overdue || (t.status.is_open() && t.deadline_on.is_some_and(|d| d < today)))
+        .map(|t| Row { deadline: date(t.deadline_on), budget: vnd_million(t.budget_vnd), task: t.clone() })
+        .collect();
+    overdue.sort_by_key(|r| r.task.deadline_on);
     let shown = tasks.list(&who, &f).await.map_err(fail)?;
     let mut plans: Vec<String> = tasks.list(&who, &Filter::default()).await.map_err(fail)?.into_iter().map(|t| t.plan).collect();
     plans.dedup();
     let plan = f.plan.clone().unwrap_or_default();
     let plans = plans.into_iter().map(|p| { let sel = p == plan; (p, sel) }).collect();
     let rows = shown.into_iter().map(|t| Row { deadline: date(t.deadline_on), budget: vnd_million(t.budget_vnd), task: t }).collect();
-    render(&ListPage { chrome, rows, all, counts, plan, plans })
+    render(&ListPage { chrome, rows, all, counts, plan, plans, overdue })
 }
 
 #[derive(Template)]

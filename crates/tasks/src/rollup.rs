@@ -37,7 +37,8 @@ pub struct Budget {
 
 impl Tasks {
     /// Flags open tasks whose deadline has passed (in Vietnam's calendar) as overdue, and
-    /// notifies their lead agency through the audit log's event (one per task, once).
+    /// queues one e-mail notice per task to its lead agency in the same transaction
+    /// (sent by [`crate::mail::Notifier`]).
     pub async fn flag_overdue(&self, now: DateTime<Utc>) -> Result<usize> {
         let today = now.with_timezone(&tinhso_core::calendar::vietnam()).date_naive();
         let late = task::Entity::find()
@@ -55,6 +56,8 @@ impl Tasks {
             task::Entity::update(am).exec(&tx).await.map_err(db_error)?;
             let detail = serde_json::json!({"org": t.lead_org_code, "deadline": t.deadline_on, "plan": t.plan_code, "number": t.number});
             tinhso_audit::record(&tx, Entry::new("system:tasks", "task.overdue", format!("task:{}", t.id)).purpose("thông báo nhiệm vụ quá hạn cho đơn vị chủ trì").detail(detail)).await?;
+            // The notice to the lead agency is queued with the flag: both or neither.
+            crate::mail::enqueue(&tx, t, crate::mail::OVERDUE, now).await?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok(late.len())

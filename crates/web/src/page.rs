@@ -19,6 +19,11 @@ impl Chrome {
         self.user.as_ref().is_some_and(|u| u.has(tinhso_core::roles::Role::Admin))
     }
 
+    /// Agency staff: they see their unit's tasks and report indicator values.
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.roles.iter().any(|g| g.role.is_staff()))
+    }
+
     /// Leaders and administrators see the province's figures.
     pub fn sees_figures(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.has(tinhso_core::roles::Role::Leader) || u.has(tinhso_core::roles::Role::Admin))

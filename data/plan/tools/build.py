@@ -36,7 +36,7 @@ COMPUTED = {
     ("05/KH-UBND", "II.1", "4"): ("so_hoa", "dossiers_digitised"),
     ("05/KH-UBND", "II.1", "5"): ("tai_su_dung", "documents_reused"),
     ("05/KH-UBND", "II.2", "1"): ("quan_tri_du_lieu_5", ""),
-    ("05/KH-UBND", "II.2", "2"): ("ket_noi_chia_se", ""),
+    ("05/KH-UBND", "II.2", "2"): ("ket_noi_chia_se", "systems_connected"),
     ("05/KH-UBND", "II.2", "5"): ("chung_chi_qtdl", ""),
     ("121/KH-UBND", "PL1", "1"): ("dvctt_toan_trinh", "procedures_fully_online"),
     ("121/KH-UBND", "PL1", "2"): ("ho_so_truc_tuyen", "dossiers_online"),

@@ -1,46 +1,16 @@
-//! The two channels: e-mail through an SMTP relay (lettre), and SMS through a brandname
+//! The two channels: e-mail through an SMTP relay (`tinhso-mail`), and SMS through a brandname
 //! gateway's HTTP API (`POST {to, text, brandname, request_id}` with `X-Api-Key`). Each send
 //! carries the event's id, as `Message-ID` and as `request_id`, so a relay or gateway that
 //! keeps them can drop a retry of something it already took.
-use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::extension::ClientId;
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 use tinhso_core::{Error, Result};
+// The e-mail channel lives in `tinhso-mail`, shared with the overdue-task notices.
+pub use tinhso_mail::{EmailSettings, Failure, Mailer, SendResult, normalize_email, transient};
 
 /// Longest a relay or gateway may take to answer one message.
 const TIMEOUT: Duration = Duration::from_secs(15);
-
-/// The SMTP relay the platform sends through.
-#[derive(Clone)]
-pub struct EmailSettings {
-    pub host: String,
-    pub port: u16,
-    /// `none` (plain, for the sandbox or a relay on the same host), `starttls` or `tls`.
-    pub tls: String,
-    /// Empty: no authentication.
-    pub username: String,
-    pub password: String,
-    /// `Name <address>`, the sender people see.
-    pub from: String,
-}
-
-impl std::fmt::Debug for EmailSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmailSettings")
-            .field("host", &self.host)
-            .field("port", &self.port)
-            .field("tls", &self.tls)
-            .field("username", &self.username)
-            .field("password", &"***")
-            .field("from", &self.from)
-            .finish()
-    }
-}
 
 /// The SMS gateway's send endpoint, key and registered sender name.
 #[derive(Clone)]
@@ -53,58 +23,6 @@ pub struct SmsSettings {
 impl std::fmt::Debug for SmsSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SmsSettings").field("url", &self.url).field("api_key", &"***").field("brandname", &self.brandname).finish()
-    }
-}
-
-/// Why one send failed, already masked; `permanent` when trying again cannot help (the
-/// address or number itself is unusable).
-#[derive(Debug, Clone)]
-pub struct Failure {
-    pub reason: String,
-    pub permanent: bool,
-}
-
-pub type SendResult = std::result::Result<(), Failure>;
-
-fn transient(reason: impl Into<String>) -> Failure {
-    Failure { reason: reason.into(), permanent: false }
-}
-
-pub(crate) struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
-    from: Mailbox,
-}
-
-impl Mailer {
-    pub fn new(s: &EmailSettings) -> Result<Mailer> {
-        let from: Mailbox = s.from.parse().map_err(|_| Error::invalid("invalid_config", "mail_from", "địa chỉ người gửi không hợp lệ."))?;
-        let builder = match s.tls.as_str() {
-            "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(s.host.as_str()),
-            "starttls" => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(Error::other)?,
-            "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(Error::other)?,
-            _ => return Err(Error::invalid("invalid_config", "smtp_tls", "chọn none, starttls hoặc tls.")),
-        };
-        let mut builder = builder.port(s.port).timeout(Some(TIMEOUT)).hello_name(ClientId::Domain(from.email.domain().to_owned()));
-        if !s.username.is_empty() {
-            builder = builder.credentials(Credentials::new(s.username.clone(), s.password.clone()));
-        }
-        Ok(Mailer { transport: builder.build(), from })
-    }
-
-    /// Sends one plain-text message to `to`; `key` becomes its `Message-ID`.
-    pub async fn send(&self, to: &str, subject: &str, body: &str, key: &str) -> SendResult {
-        let Ok(address) = to.parse::<Address>() else {
-            return Err(Failure { reason: "địa chỉ thư điện tử không hợp lệ".into(), permanent: true });
-        };
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(Mailbox::new(None, address))
-            .subject(subject)
-            .message_id(Some(format!("<{key}@{}>", self.from.email.domain())))
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_owned())
-            .map_err(|e| transient(e.to_string()))?;
-        self.transport.send(message).await.map(|_| ()).map_err(|e| transient(format!("SMTP: {e}")))
     }
 }
 
@@ -160,12 +78,6 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     let digits = digits.strip_prefix('+').unwrap_or(&digits);
     let national = digits.strip_prefix("84").filter(|n| n.len() == 9).or_else(|| digits.strip_prefix('0').filter(|n| n.len() == 9))?;
     national.bytes().all(|b| b.is_ascii_digit()).then(|| format!("84{national}"))
-}
-
-/// The address as written, trimmed, if it looks like one.
-pub fn normalize_email(raw: &str) -> Option<String> {
-    let e = raw.trim();
-    (e.contains('@') && !e.contains(char::is_whitespace)).then(|| e.to_owned())
 }
 
 /// SHA-256 of the recipient (addresses lower-cased), kept instead of the recipient.
