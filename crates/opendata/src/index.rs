@@ -135,6 +135,8 @@ impl Index {
                 index.words.entry(w.to_owned()).or_default().push(n);
             }
             let mut formats: Vec<String> = d.active_resources().map(|r| r.format.clone()).filter(|f| !f.is_empty()).collect();
+            // A dataset counts once under a format, however many of its files have it.
+            formats.sort();
             formats.dedup();
             let facets = HashMap::from([
                 ("organization", vec![ckan::slug(&d.owner_org)]),

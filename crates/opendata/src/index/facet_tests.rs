@@ -76,3 +76,19 @@ fn facet_counts_by_number_equal_counts_by_value() {
     assert!(everything.facets[0].1.iter().any(|(v, n)| v == "thẻ chỉ một lần" && *n == 1));
     assert!(everything.facets[0].1.len() > 40, "a tag list long enough to be cut by the limits above");
 }
+
+#[test]
+fn a_dataset_counts_once_under_a_format_it_has_twice() {
+    let mut d = datasets(40).into_iter().find(|d| d.resources.len() >= 3).unwrap();
+    let n = d.resources.len();
+    for (i, r) in d.resources.iter_mut().enumerate() {
+        r.state = "active".into();
+        r.format = if i == 1 { "PDF" } else { "CSV" }.into();
+    }
+    d.private = false;
+    let index = Index::build(vec![d], &Orgs::default(), "http://cong.test");
+    let params = SearchParams { rows: 10, facet_fields: vec!["res_format".into()], facet_limit: 10, ..Default::default() };
+    let found = index.search(&params, &Viewer::default()).unwrap();
+    assert_eq!(found.count, 1);
+    assert_eq!(found.facets[0].1, vec![("CSV".to_owned(), 1), ("PDF".to_owned(), 1)], "{n} files");
+}
