@@ -127,3 +127,23 @@ mod tests {
         assert!(!format!("{s:?}").contains("secret"));
     }
 }
+
+/// Longest pause between two tries of one message.
+const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+
+/// How a queued message is tried again: the dossier notices and the task notices alike.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// The pause after the first failure; it doubles after each later one.
+    pub base: Duration,
+    /// Tries before a message is given up as `failed`.
+    pub max_attempts: u32,
+}
+
+impl RetryPolicy {
+    /// The pause after the `tries`-th failure.
+    pub fn backoff(&self, tries: i32) -> Duration {
+        let doublings = u32::try_from(tries.saturating_sub(1)).unwrap_or(0).min(20);
+        self.base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+    }
+}

@@ -52,7 +52,6 @@ pub const OVERDUE: &str = "overdue";
 pub const PENDING: &str = "pending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
-const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 /// Queues a notice of `kind` about `t` to its lead agency, unless one is already queued.
 pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, t: &task::Model, kind: &str, now: DateTime<Utc>) -> Result<bool> {
@@ -173,7 +172,7 @@ impl Notifier {
             }
             Err(f) => {
                 let given_up = f.permanent || u32::try_from(tries).unwrap_or(u32::MAX) >= self.settings.max_attempts;
-                let pause = self.settings.retry_base.saturating_mul(1 << u32::try_from(tries - 1).unwrap_or(0).min(20)).min(MAX_BACKOFF);
+                let pause = tinhso_mail::RetryPolicy { base: self.settings.retry_base, max_attempts: self.settings.max_attempts }.backoff(tries);
                 am.status = Set(if given_up { FAILED } else { PENDING }.into());
                 am.next_attempt_at = Set((!given_up).then(|| now + chrono::Duration::from_std(pause).unwrap_or_default()));
                 am.last_error = Set(Some(mask(&f.reason)));

@@ -19,6 +19,7 @@ pub mod message;
 pub mod store;
 
 pub use channels::{EmailSettings, SmsSettings};
+pub use tinhso_mail::RetryPolicy;
 
 use crate::entity::{dossier, event};
 use crate::form::FormData;
@@ -34,7 +35,6 @@ use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
 
 /// Longest pause between two tries of one message.
-const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -54,21 +54,6 @@ pub struct Settings {
     pub sms: Option<SmsSettings>,
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct RetryPolicy {
-    /// The pause after the first failure; it doubles after each later one.
-    pub base: Duration,
-    /// Tries before a message is given up as `failed`.
-    pub max_attempts: u32,
-}
-
-impl RetryPolicy {
-    /// The pause after the `tries`-th failure.
-    pub fn backoff(&self, tries: i32) -> Duration {
-        let doublings = u32::try_from(tries.saturating_sub(1)).unwrap_or(0).min(20);
-        self.base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
-    }
-}
 
 /// What one run did, for the job's log line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
