@@ -71,7 +71,7 @@ impl Agencies {
 impl Catalog {
     pub async fn open(db: DatabaseConnection) -> Result<Arc<Catalog>> {
         let stamp = store::stamp(&db).await?;
-        let index = SearchIndex::build(store::all(&db).await?).map_err(Error::other)?;
+        let index = SearchIndex::build(store::all(&db).await?);
         Ok(Arc::new(Catalog { db, index: RwLock::new(Arc::new(index)), stamp: tokio::sync::Mutex::new(stamp) }))
     }
 
@@ -87,14 +87,14 @@ impl Catalog {
             return Ok(false);
         }
         let all = store::all(&self.db).await?;
-        let index = tokio::task::spawn_blocking(move || SearchIndex::build(all)).await.map_err(Error::other)?.map_err(Error::other)?;
+        let index = tokio::task::spawn_blocking(move || SearchIndex::build(all)).await.map_err(Error::other)?;
         *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(index);
         *stamp = now;
         Ok(true)
     }
 
     pub fn search(&self, q: &str, filters: &Filters, page: usize, per_page: usize) -> Result<Found> {
-        self.index().search(q, filters, page, per_page).map_err(Error::other)
+        Ok(self.index().search(q, filters, page, per_page))
     }
 
     /// A procedure by code, including retired ones.

@@ -22,12 +22,29 @@ pub fn normalize_words(text: &str) -> Vec<String> {
 #[derive(Default)]
 pub struct Vocabulary {
     freq: HashMap<String, u32>,
+    /// Each known word, and each word with one letter left out, to the known words it comes
+    /// from: two words within one edit share one of these, so a typo finds its candidates by
+    /// lookup instead of by comparing it with the whole vocabulary.
+    one_out: HashMap<String, Vec<String>>,
+}
+
+/// The word with each of its letters left out in turn.
+fn without_one(word: &str) -> impl Iterator<Item = String> + '_ {
+    word.char_indices().map(|(i, c)| format!("{}{}", &word[..i], &word[i + c.len_utf8()..]))
 }
 
 impl Vocabulary {
-    pub fn add_text(&mut self, text: &str) {
-        for w in text.split(' ').filter(|w| !w.is_empty() && *w != "zzgap") {
-            *self.freq.entry(w.to_owned()).or_default() += 1;
+    pub fn add(&mut self, word: &str) {
+        *self.freq.entry(word.to_owned()).or_default() += 1;
+    }
+
+    /// Prepares the lookup of near words; call after the last `add`.
+    pub fn finish(&mut self) {
+        self.one_out.clear();
+        for w in self.freq.keys() {
+            for key in std::iter::once(w.clone()).chain(without_one(w)) {
+                self.one_out.entry(key).or_default().push(w.clone());
+            }
         }
     }
 
@@ -43,12 +60,15 @@ impl Vocabulary {
             3..=7 => 1,
             _ => 2,
         };
-        self.freq
-            .iter()
-            .filter(|(w, _)| w.len().abs_diff(word.len()) <= max)
-            .filter_map(|(w, f)| {
+        let near: Vec<&String> = if max == 1 {
+            std::iter::once(word.to_owned()).chain(without_one(word)).filter_map(|k| self.one_out.get(&k)).flatten().collect()
+        } else {
+            self.freq.keys().filter(|w| w.len().abs_diff(word.len()) <= max).collect()
+        };
+        near.into_iter()
+            .filter_map(|w| {
                 let d = strsim::damerau_levenshtein(word, w);
-                (d <= max).then_some((d, std::cmp::Reverse(*f), w))
+                (d <= max).then_some((d, std::cmp::Reverse(self.freq[w]), w))
             })
             .min()
             .map(|(_, _, w)| w.clone())
@@ -72,7 +92,10 @@ mod tests {
     #[test]
     fn corrects_one_typo() {
         let mut v = Vocabulary::default();
-        v.add_text("chung thuc ban sao tu ban chinh");
+        for w in normalize_words("chung thuc ban sao tu ban chinh") {
+            v.add(&w);
+        }
+        v.finish();
         assert_eq!(v.correct("chung").as_deref(), Some("chung"));
         assert_eq!(v.correct("chng").as_deref(), Some("chung"));
         assert_eq!(v.correct("thcu").as_deref(), Some("thuc"));

@@ -2,6 +2,8 @@
 use serde_json::{Value, json};
 
 pub const PASSWORD: &str = tinhso_app::seed::DEMO_PASSWORD;
+/// Yêu cầu trợ giúp pháp lý: its identity document is replaced by the population registry.
+pub const WITH_REGISTRY_CALL: &str = "2.000829";
 
 #[derive(Clone)]
 pub struct Agent {
@@ -42,8 +44,9 @@ impl Agent {
         ok
     }
 
-    pub async fn submit(&self, key: &str) -> Option<Value> {
-        let body = json!({"procedure_code": "2.000829", "idempotency_key": key, "form": {"phone": "0905123456", "address": "12 Hùng Vương, phường Cẩm Thành"}});
+    /// Applies for `procedure` (a code) under the idempotency key `key`.
+    pub async fn submit(&self, procedure: &str, key: &str) -> Option<Value> {
+        let body = json!({"procedure_code": procedure, "idempotency_key": key, "form": {"phone": "0905123456", "address": "12 Hùng Vương, phường Cẩm Thành"}});
         let (status, d) = self.post("/api/v1/dossiers", body).await;
         (status == 201).then_some(d)
     }
@@ -71,7 +74,7 @@ impl Desk {
     /// → return the result. True when every step succeeded.
     pub async fn lifecycle(&self, citizen: &Agent, key: &str) -> bool {
         let run = async {
-            let d = citizen.submit(key).await?;
+            let d = citizen.submit(WITH_REGISTRY_CALL, key).await?;
             let d = self.one_stop.act(&d, "receive", json!({})).await?;
             let d = self.lead.act(&d, "assign", json!({"assignee": self.officer.id})).await?;
             let d = self.officer.act(&d, "record_step", json!({"note": "Đã thẩm định"})).await?;
