@@ -12,7 +12,7 @@ mod postings;
 use crate::model::Procedure;
 use crate::vocab::{Vocabulary, normalize_words};
 use facets::FacetTable;
-use postings::{FieldIndex, GAP, add_best_of};
+use postings::{FieldIndex, GAP, Scored, add, best_of, pair_key};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -62,10 +62,13 @@ pub struct SearchIndex {
     by_name: Vec<u32>,
     /// Every word of the catalogue, numbered.
     word_ids: HashMap<String, u32>,
-    name: FieldIndex,
-    aliases: FieldIndex,
-    field: FieldIndex,
-    docs: FieldIndex,
+    /// Per word: its score in the procedures whose name (×3), common names (×2.5) or field
+    /// (×1) have it, the best of the three plus a tenth of the others.
+    titles: HashMap<u32, Vec<Scored>>,
+    /// Per word: its score in the procedures whose documents list has it (×0.3).
+    documents: HashMap<u32, Vec<Scored>>,
+    /// Per pair of adjacent words: its score in names and common names (×2, the better one).
+    pairs: HashMap<u64, Vec<Scored>>,
     /// Distinct word ids of each procedure's name and of each of its common names.
     names: Vec<Vec<Vec<u32>>>,
     facets: FacetTable,
@@ -129,11 +132,23 @@ impl SearchIndex {
         }
         vocab.finish();
         let [name, aliases, field, docs] = texts.map(|t| FieldIndex::build(&t));
+        let known = |merged: Vec<Scored>| (!merged.is_empty()).then_some(merged);
+        let word_count = numbering.ids.len() as u32;
+        let titles = (0..word_count)
+            .filter_map(|id| Some((id, known(best_of(&[(name.word(id), 3.0), (aliases.word(id), 2.5), (field.word(id), 1.0)], 0.1))?)))
+            .collect();
+        let documents = (0..word_count).filter_map(|id| Some((id, known(best_of(&[(docs.word(id), 0.3)], 0.0))?))).collect();
+        let pairs = name
+            .keys()
+            .chain(aliases.keys())
+            .filter(|&key| key > u64::from(u32::MAX))
+            .map(|key| (key, best_of(&[(name.list(key), 2.0), (aliases.list(key), 2.0)], 0.0)))
+            .collect();
         let by_code = procs.iter().enumerate().map(|(i, p)| (p.code.clone(), i as u32)).collect();
         let mut by_name: Vec<u32> = (0..procs.len() as u32).collect();
         by_name.sort_by(|&a, &b| procs[a as usize].name.cmp(&procs[b as usize].name));
         let facets = FacetTable::build(&procs);
-        SearchIndex { procs, by_code, by_name, word_ids: numbering.ids, name, aliases, field, docs, names, facets, vocab }
+        SearchIndex { procs, by_code, by_name, word_ids: numbering.ids, titles, documents, pairs, names, facets, vocab }
     }
 
     pub fn len(&self) -> usize {
@@ -174,22 +189,25 @@ impl SearchIndex {
         let minimum = u8::try_from(minimum).unwrap_or(u8::MAX);
         let mut score = vec![0.0f32; self.procs.len()];
         let mut present = vec![0u8; self.procs.len()];
-        let best_of = |id: Option<u32>, weight: f32| {
-            let list = |f| id.and_then(|id| FieldIndex::word(f, id));
-            [(list(&self.name), 3.0 * weight), (list(&self.aliases), 2.5 * weight), (list(&self.field), weight)]
-        };
         for (&id, &is_light) in ids.iter().zip(&light) {
-            if required(is_light) {
-                add_best_of(&best_of(id, 1.0), 0.1, &mut score, Some(&mut present));
+            let Some(id) = id else { continue };
+            if let Some(list) = self.titles.get(&id) {
+                if required(is_light) {
+                    add(list, 1.0, &mut score, Some(&mut present));
+                }
+                if is_light {
+                    add(list, 0.2, &mut score, None);
+                }
             }
-            if is_light {
-                add_best_of(&best_of(id, 0.2), 0.1, &mut score, None);
+            if let Some(list) = self.documents.get(&id) {
+                add(list, 1.0, &mut score, None);
             }
-            add_best_of(&[(id.and_then(|id| self.docs.word(id)), 0.3)], 0.0, &mut score, None);
         }
         for pair in ids.windows(2) {
-            if let [Some(a), Some(b)] = *pair {
-                add_best_of(&[(self.name.pair(a, b), 2.0), (self.aliases.pair(a, b), 2.0)], 0.0, &mut score, None);
+            if let [Some(a), Some(b)] = *pair
+                && let Some(list) = self.pairs.get(&pair_key(a, b))
+            {
+                add(list, 1.0, &mut score, None);
             }
         }
         present.iter().zip(score).enumerate().filter(|(_, (p, _))| **p >= minimum).map(|(i, (_, s))| (s, i as u32)).collect()

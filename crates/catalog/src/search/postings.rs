@@ -92,24 +92,42 @@ impl FieldIndex {
         FieldIndex { lists }
     }
 
+    /// The words and pairs this field has, as keys (a pair's is above `u32::MAX`).
+    pub fn keys(&self) -> impl Iterator<Item = u64> + '_ {
+        self.lists.keys().copied()
+    }
+
     pub fn word(&self, id: u32) -> Option<&List> {
         self.lists.get(&u64::from(id))
     }
 
+    #[cfg(test)]
     pub fn pair(&self, a: u32, b: u32) -> Option<&List> {
-        self.lists.get(&pair_key(a, b))
+        self.list(pair_key(a, b))
+    }
+
+    pub fn list(&self, key: u64) -> Option<&List> {
+        self.lists.get(&key)
     }
 }
 
-/// Adds to `score`, for every procedure in any of `lists`, the best of its boosted scores in
-/// them plus `tie` times the others (a disjunction-max), and counts one in `present` there.
-pub fn add_best_of(lists: &[(Option<&List>, f32)], tie: f32, score: &mut [f32], mut present: Option<&mut [u8]>) {
+/// A procedure's score for one query word or pair, all weights applied.
+#[derive(Clone, Copy)]
+pub struct Scored {
+    pub doc: u32,
+    pub score: f32,
+}
+
+/// For every procedure in any of `lists`, the best of its boosted scores in them plus `tie`
+/// times the others (a disjunction-max). Computed when the index is built, so a query only
+/// adds these up.
+pub fn best_of(lists: &[(Option<&List>, f32)], tie: f32) -> Vec<Scored> {
     let mut cursors: Vec<(&[Posting], f32)> = lists
         .iter()
         .filter_map(|(list, boost)| list.map(|l| (l.postings.as_slice(), l.weight * boost)))
         .collect();
-    loop {
-        let Some(doc) = cursors.iter().filter_map(|(p, _)| p.first().map(|p| p.doc)).min() else { break };
+    let mut out = Vec::new();
+    while let Some(doc) = cursors.iter().filter_map(|(p, _)| p.first().map(|p| p.doc)).min() {
         let (mut best, mut sum) = (0.0f32, 0.0f32);
         for (postings, weight) in cursors.iter_mut() {
             if let Some((first, rest)) = postings.split_first()
@@ -121,10 +139,19 @@ pub fn add_best_of(lists: &[(Option<&List>, f32)], tie: f32, score: &mut [f32], 
                 *postings = rest;
             }
         }
-        let d = doc as usize;
-        score[d] += best + tie * (sum - best);
-        if let Some(present) = present.as_deref_mut() {
-            present[d] = present[d].saturating_add(1);
+        out.push(Scored { doc, score: best + tie * (sum - best) });
+    }
+    out
+}
+
+/// Adds `scale` times each procedure's score in `list` to `score`, and counts one in `present`.
+pub fn add(list: &[Scored], scale: f32, score: &mut [f32], present: Option<&mut [u8]>) {
+    for s in list {
+        score[s.doc as usize] += scale * s.score;
+    }
+    if let Some(present) = present {
+        for s in list {
+            present[s.doc as usize] = present[s.doc as usize].saturating_add(1);
         }
     }
 }
@@ -140,7 +167,7 @@ mod tests {
         let (common, rare) = (field.word(1).map(|l| l.weight), field.word(2).map(|l| l.weight));
         assert!(rare > common);
         let mut score = vec![0.0; 2];
-        add_best_of(&[(field.word(1), 1.0)], 0.0, &mut score, None);
+        add(&best_of(&[(field.word(1), 1.0)], 0.0), 1.0, &mut score, None);
         assert!(score[0] > score[1], "{score:?}");
     }
 
@@ -159,7 +186,7 @@ mod tests {
         let one = a.word(7).map(|l| l.weight * l.postings[0].tf_part).unwrap_or(0.0);
         let mut score = vec![0.0];
         let mut present = vec![0u8];
-        add_best_of(&[(a.word(7), 3.0), (b.word(7), 1.0)], 0.1, &mut score, Some(&mut present));
+        add(&best_of(&[(a.word(7), 3.0), (b.word(7), 1.0)], 0.1), 1.0, &mut score, Some(&mut present));
         assert!((score[0] - (3.0 * one + 0.1 * one)).abs() < 1e-5, "{score:?}");
         assert_eq!(present, [1]);
     }
