@@ -54,7 +54,6 @@ pub struct Found {
     pub facets: Facets,
 }
 
-
 pub struct SearchIndex {
     procs: Vec<Arc<Procedure>>,
     by_code: HashMap<String, u32>,
