@@ -99,6 +99,20 @@ mod tests {
         assert_eq!(v.correct("chung").as_deref(), Some("chung"));
         assert_eq!(v.correct("chng").as_deref(), Some("chung"));
         assert_eq!(v.correct("thcu").as_deref(), Some("thuc"));
+        assert_eq!(v.correct("chunq").as_deref(), Some("chung"), "one letter changed");
+        assert_eq!(v.correct("chuung").as_deref(), Some("chung"), "one letter added");
         assert_eq!(v.correct("xyz"), None);
+    }
+
+    #[test]
+    fn long_words_take_two_typos_and_ties_go_to_the_commoner_word() {
+        let mut v = Vocabulary::default();
+        for w in ["nghiep", "nghiep", "nghiem", "chungnhan"] {
+            v.add(w);
+        }
+        v.finish();
+        assert_eq!(v.correct("chugnhna").as_deref(), Some("chungnhan"));
+        // "nghiep" and "nghiem" are both one edit from "nghieo": the more frequent one wins.
+        assert_eq!(v.correct("nghieo").as_deref(), Some("nghiep"));
     }
 }
