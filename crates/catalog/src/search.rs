@@ -49,6 +49,8 @@ pub struct Facets {
 }
 
 pub struct Found {
+    /// The query's words as searched for, after folding and spelling correction.
+    pub understood: Vec<String>,
     pub total: usize,
     pub hits: Vec<Arc<Procedure>>,
     pub facets: Facets,
@@ -232,10 +234,10 @@ impl SearchIndex {
     pub fn search(&self, q: &str, filters: &Filters, page: usize, per_page: usize) -> Found {
         let per_page = per_page.clamp(1, 100);
         let start = page.saturating_sub(1).saturating_mul(per_page);
+        let words = if q.trim().is_empty() { Vec::new() } else { self.understood(q) };
         let (matched, facets) = if q.trim().is_empty() {
             self.facets.filter_and_count(&self.by_name, |i| i, filters)
         } else {
-            let words = self.understood(q);
             let scored = if words.is_empty() { Vec::new() } else { self.score(&words) };
             let (mut ranked, facets) = self.facets.filter_and_count(&scored, |(_, i)| i, filters);
             // Only the head needs ordering: what is re-ranked and what this page shows.
@@ -249,7 +251,7 @@ impl SearchIndex {
             (ranked.into_iter().map(|(_, i)| i).collect(), facets)
         };
         let hits = matched.iter().skip(start).take(per_page).map(|&i| self.procs[i as usize].clone()).collect();
-        Found { total: matched.len(), hits, facets }
+        Found { understood: words, total: matched.len(), hits, facets }
     }
 
     /// Only the best match's code: the in-process figure the benchmark measures.

@@ -13,6 +13,14 @@ use std::time::Duration;
 use tinhso_core::{Error, Result};
 
 /// Longest a relay may take to answer one message.
+/// The states of a queued message, shared by every outbox that mails.
+pub mod status {
+    pub const PENDING: &str = "pending";
+    pub const SENT: &str = "sent";
+    /// Given up after the retry policy's last attempt, or refused for good.
+    pub const FAILED: &str = "failed";
+}
+
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
 /// The SMTP relay the platform sends through.

@@ -49,9 +49,7 @@ pub mod entity {
 }
 
 pub const OVERDUE: &str = "overdue";
-pub const PENDING: &str = "pending";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
+pub use tinhso_mail::status::{FAILED, PENDING, SENT};
 
 /// Queues a notice of `kind` about `t` to its lead agency, unless one is already queued.
 pub(crate) async fn enqueue<C: ConnectionTrait>(conn: &C, t: &task::Model, kind: &str, now: DateTime<Utc>) -> Result<bool> {

@@ -77,7 +77,7 @@ async fn results(chrome: Chrome, State(catalog): State<Arc<Catalog>>, State(db):
     let found = catalog.search(&params.q, &filters, page, PER_PAGE)?;
     let names = view::agency_names(&db).await?;
     // Shown only when a word was corrected, so the person sees what was searched for.
-    let understood = catalog.index().understood(&params.q).join(" ");
+    let understood = found.understood.join(" ");
     let understood = if understood == crate::normalize_words(&params.q).join(" ") { String::new() } else { understood };
     let pages = found.total.div_ceil(PER_PAGE).max(1);
     let link = |p: usize| view::results_link(&params.q, &filters, p);

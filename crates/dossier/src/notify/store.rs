@@ -39,9 +39,7 @@ pub mod entity {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
-pub const SENT: &str = "sent";
-pub const PENDING: &str = "pending";
-pub const FAILED: &str = "failed";
+pub use tinhso_mail::status::{FAILED, PENDING, SENT};
 
 /// The oldest undispatched event that is not waiting out a retry backoff and was not tried
 /// in this run (`skip`). With `lock` (PostgreSQL, inside a transaction) the row is locked
