@@ -16,6 +16,7 @@ mod m010_plan;
 mod m011_opendata;
 mod m013_task_mail;
 mod m014_dossier_data_and_queue;
+mod m015_exchange_certificates;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m011_opendata::Migration),
             Box::new(m013_task_mail::Migration),
             Box::new(m014_dossier_data_and_queue::Migration),
+            Box::new(m015_exchange_certificates::Migration),
         ]
     }
 }

@@ -61,6 +61,11 @@ pub struct Config {
     pub smtp_sandbox_listen: String,
     pub smtp_sandbox_http_listen: String,
     pub sms_sandbox_listen: String,
+    /// Where the exchange gateway also listens over TLS, for consumers that authenticate with
+    /// a client certificate (empty: no TLS listener), and the folder of its certificates
+    /// (empty: `exchange-tls` in `data_dir`; see `exchange_tls`).
+    pub exchange_tls_listen: String,
+    pub exchange_tls_dir: String,
 }
 
 impl Default for Config {
@@ -96,6 +101,8 @@ impl Default for Config {
             smtp_sandbox_listen: "127.0.0.1:2525".into(),
             smtp_sandbox_http_listen: "127.0.0.1:8092".into(),
             sms_sandbox_listen: "127.0.0.1:8093".into(),
+            exchange_tls_listen: String::new(),
+            exchange_tls_dir: String::new(),
         }
     }
 }
@@ -162,6 +169,11 @@ impl Config {
         })
     }
 
+    /// The folder of the exchange gateway's TLS certificates.
+    pub fn exchange_tls_dir(&self) -> std::path::PathBuf {
+        if self.exchange_tls_dir.is_empty() { std::path::Path::new(&self.data_dir).join("exchange-tls") } else { self.exchange_tls_dir.clone().into() }
+    }
+
     /// Where uploaded files and results are kept (content-addressed).
     pub fn blob_dir(&self) -> std::path::PathBuf {
         std::path::Path::new(&self.data_dir).join("blobs")
@@ -218,6 +230,8 @@ impl std::fmt::Debug for Config {
             .field("sms_api_url", &self.sms_api_url)
             .field("sms_api_key", &"***")
             .field("sms_brandname", &self.sms_brandname)
+            .field("exchange_tls_listen", &self.exchange_tls_listen)
+            .field("exchange_tls_dir", &self.exchange_tls_dir)
             .finish()
     }
 }

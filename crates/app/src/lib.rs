@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod config;
+pub mod exchange_tls;
 pub mod openapi;
 pub mod org_units;
 pub mod seed;
@@ -10,5 +11,5 @@ pub mod server;
 pub mod state;
 
 pub use config::Config;
-pub use server::{build_router, serve, start};
+pub use server::{Started, build_router, serve, start, start_all};
 pub use state::AppState;

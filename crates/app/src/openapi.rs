@@ -75,6 +75,7 @@ use utoipa::OpenApi;
         tinhso_exchange::http::issue_key,
         tinhso_exchange::http::revoke_key,
         tinhso_exchange::http::rotate_key,
+        tinhso_exchange::certificates::register,
         tinhso_exchange::http::list_grants,
         tinhso_exchange::http::request_access,
         tinhso_exchange::http::decide,

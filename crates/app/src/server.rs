@@ -106,6 +106,20 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
 /// Opens the database, builds the state and starts listening; returns the bound address and
 /// the server task. Used by `tinhso serve` and by the scenario tests (port 0).
 pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<anyhow::Result<()>>)> {
+    let started = start_all(config, db).await?;
+    Ok((started.addr, started.task))
+}
+
+/// A running platform: where it listens, and its server task.
+pub struct Started {
+    pub addr: SocketAddr,
+    /// The exchange gateway's mutual-TLS listener, when `exchange_tls_listen` is set.
+    pub exchange_tls: Option<SocketAddr>,
+    pub task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// [`start`], with every listener the configuration asks for.
+pub async fn start_all(config: &Config, db: DatabaseConnection) -> anyhow::Result<Started> {
     let catalog = Catalog::open(db.clone()).await?;
     let counted = tinhso_dossier::stats::ensure_built(&db).await?;
     if counted > 0 {
@@ -126,11 +140,23 @@ pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<(S
     let app = build_router(state, config);
     let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
+    let exchange_tls = match config.exchange_tls_listen.as_str() {
+        "" => None,
+        at => {
+            let host = at.rsplit_once(':').map_or(at, |(h, _)| h).trim_matches(['[', ']']);
+            let tls = crate::exchange_tls::server_config(&config.exchange_tls_dir(), host)?;
+            let listener = tokio::net::TcpListener::bind(at).await?;
+            let bound = listener.local_addr()?;
+            tokio::spawn(crate::exchange_tls::serve(listener, tls, app.clone()));
+            tracing::info!(addr = %bound, "exchange gateway listening over mutual TLS");
+            Some(bound)
+        }
+    };
     let task = tokio::spawn(async move {
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await?;
         Ok(())
     });
-    Ok((addr, task))
+    Ok(Started { addr, exchange_tls, task })
 }
 
 fn spawn_background_jobs(state: &AppState, config: &Config) {
@@ -215,8 +241,11 @@ async fn shutdown_signal() {
 
 /// `tinhso serve`: runs until interrupted.
 pub async fn serve(config: &Config, db: DatabaseConnection) -> anyhow::Result<()> {
-    let (addr, task) = start(config, db).await?;
+    let Started { addr, exchange_tls, task } = start_all(config, db).await?;
     tracing::info!(%addr, "tinhso is listening");
     println!("tinhso đang chạy tại http://{addr}");
+    if let Some(tls) = exchange_tls {
+        println!("cổng trao đổi dữ liệu (TLS hai chiều) tại https://{tls}/x/");
+    }
     task.await?
 }

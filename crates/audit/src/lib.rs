@@ -3,7 +3,7 @@
 //! kept in its own row so that removing the newest rows is detected too.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryOrder, Statement,
+    ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, QueryTrait, Statement,
     TransactionTrait, QuerySelect, ActiveValue::Set, PaginatorTrait,
 };
 use sha2::{Digest, Sha256};
@@ -13,6 +13,8 @@ use tinhso_db::db_error;
 pub mod entity;
 mod write_tx;
 pub use write_tx::WriteTx;
+use write_tx::Head;
+use tinhso_db::batch::Batch;
 use entity::{head, log};
 
 /// What happened, as the caller states it. `actor` and `subject` are ids ("user:…",
@@ -51,25 +53,40 @@ impl Entry {
 /// Starts a write transaction and takes the chain head's lock first, so that concurrent
 /// writers queue here (PostgreSQL row lock; SQLite: the database's write turn in memory, then
 /// its write lock before any read) instead of forking the chain or failing on a stale snapshot.
+/// The same statement reads the head, which the transaction then keeps in memory.
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTx> {
     let turn = tinhso_db::write_turn::write_turn(db).await;
     let tx = db.begin().await.map_err(db_error)?;
     let backend = tx.get_database_backend();
-    tx.execute_raw(Statement::from_string(backend, "UPDATE audit_head SET seq = seq WHERE id = 1"))
+    let row = tx
+        .query_one_raw(Statement::from_string(backend, "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
         .await
-        .map_err(db_error)?;
-    Ok(WriteTx { tx, _turn: turn })
+        .map_err(db_error)?
+        .ok_or_else(|| Error::other("audit_head row is missing"))?;
+    let head = Head { seq: row.try_get("", "seq").map_err(db_error)?, hash: row.try_get("", "hash").map_err(db_error)?, unsaved: false };
+    Ok(WriteTx { tx, head: std::sync::Mutex::new(head), _turn: turn })
 }
 
 /// Appends one entry inside the caller's transaction (which came from [`begin`]).
-pub async fn record(tx: &DatabaseTransaction, entry: Entry) -> Result<()> {
-    let head = head::Entity::find_by_id(1).one(tx).await.map_err(db_error)?
-        .ok_or_else(|| Error::other("audit_head row is missing"))?;
+pub async fn record(tx: &WriteTx, entry: Entry) -> Result<()> {
+    tx.execute_raw(link(tx, entry)).await.map_err(db_error)?;
+    Ok(())
+}
+
+/// Appends one entry to `batch`, which the caller then runs with [`WriteTx::run`]: the entry
+/// costs no request of its own.
+pub fn record_in(tx: &WriteTx, batch: &mut Batch, entry: Entry) {
+    batch.push(link(tx, entry));
+}
+
+/// Chains `entry` to the transaction's head, moves the head to it and returns its insert.
+fn link(tx: &WriteTx, entry: Entry) -> Statement {
+    let mut head = tx.head.lock().unwrap_or_else(|e| e.into_inner());
     let seq = head.seq + 1;
     let at = now_micros();
     let detail = entry.detail.to_string();
     let hash = link_hash(&head.hash, seq, at, &entry.actor, entry.action, &entry.subject, &entry.purpose, &detail);
-    log::Entity::insert(log::ActiveModel {
+    let row = log::ActiveModel {
         seq: Set(seq),
         id: Set(tinhso_core::new_id()),
         at: Set(at),
@@ -78,24 +95,21 @@ pub async fn record(tx: &DatabaseTransaction, entry: Entry) -> Result<()> {
         subject: Set(entry.subject),
         purpose: Set(entry.purpose),
         detail: Set(detail),
-        prev_hash: Set(head.hash),
-        hash: Set(hash.clone()),
-    })
-    .exec_without_returning(tx)
-    .await
-    .map_err(db_error)?;
-    head::Entity::update(head::ActiveModel { id: Set(1), seq: Set(seq), hash: Set(hash) })
-        .exec(tx)
-        .await
-        .map_err(db_error)?;
-    Ok(())
+        prev_hash: Set(std::mem::replace(&mut head.hash, hash.clone())),
+        hash: Set(hash),
+    };
+    head.seq = seq;
+    head.unsaved = true;
+    log::Entity::insert(row).build(tx.get_database_backend())
 }
 
 /// Records one entry in a transaction of its own (for reads of personal data and events that
 /// change nothing else).
 pub async fn record_now(db: &DatabaseConnection, entry: Entry) -> Result<()> {
     let tx = begin(db).await?;
-    record(&tx, entry).await?;
+    let mut batch = Batch::new();
+    record_in(&tx, &mut batch, entry);
+    tx.run(batch).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)
 }
 

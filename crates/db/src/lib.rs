@@ -3,6 +3,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbB
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
+pub mod batch;
 pub mod blobs;
 pub mod testing;
 pub mod write_turn;

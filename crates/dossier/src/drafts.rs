@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, sea_query::OnConflict};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use tinhso_audit::Entry;
@@ -140,15 +140,19 @@ fn mine(who: &Principal) -> sea_orm::Select<entity::Entity> {
     entity::Entity::find().filter(entity::Column::ApplicantId.eq(who.user_id))
 }
 
-/// Removes a draft inside a transaction (submission calls this with the dossier's insert).
-pub(crate) async fn discard<C: ConnectionTrait>(conn: &C, applicant: uuid::Uuid, code: &str) -> Result<bool> {
-    let res = entity::Entity::delete_many()
+/// Removes a draft inside a transaction.
+async fn discard<C: ConnectionTrait>(conn: &C, applicant: uuid::Uuid, code: &str) -> Result<bool> {
+    let res = conn.execute_raw(discard_statement(conn.get_database_backend(), applicant, code)).await.map_err(db_error)?;
+    Ok(res.rows_affected() > 0)
+}
+
+/// The statement that removes a person's draft of a procedure (submission batches it with the
+/// dossier's insert).
+pub(crate) fn discard_statement(backend: sea_orm::DbBackend, applicant: uuid::Uuid, code: &str) -> sea_orm::Statement {
+    entity::Entity::delete_many()
         .filter(entity::Column::ApplicantId.eq(applicant))
         .filter(entity::Column::ProcedureCode.eq(code))
-        .exec(conn)
-        .await
-        .map_err(db_error)?;
-    Ok(res.rows_affected > 0)
+        .build(backend)
 }
 
 pub fn router<S>() -> Router<S>

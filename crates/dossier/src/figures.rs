@@ -5,7 +5,8 @@
 use crate::entity::dossier;
 use crate::machine::State;
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, Statement, Value};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, Value};
+use tinhso_db::batch::Batch;
 use tinhso_core::Result;
 use tinhso_db::db_error;
 
@@ -81,18 +82,23 @@ pub fn month_of(at: DateTime<Utc>) -> String {
 /// Adds `delta` to the dossier's agency row and procedure row (in that order on every path, so
 /// concurrent writers on PostgreSQL lock them in the same order).
 pub async fn apply<C: ConnectionTrait>(conn: &C, d: &dossier::Model, delta: &Delta) -> Result<()> {
+    let mut batch = Batch::new();
+    push(&mut batch, conn.get_database_backend(), d, delta);
+    batch.run(conn).await.map_err(db_error)
+}
+
+/// The same as [`apply`], as statements added to the caller's batch.
+pub fn push(batch: &mut Batch, backend: DbBackend, d: &dossier::Model, delta: &Delta) {
     if delta.0.is_empty() {
-        return Ok(());
+        return;
     }
     let month = month_of(d.submitted_at.unwrap_or(d.created_at));
     for (dimension, key) in [("agency", d.agency_code.as_str()), ("procedure", d.procedure_code.as_str())] {
-        upsert(conn, dimension, key, &month, delta).await?;
+        batch.push(upsert(backend, dimension, key, &month, delta));
     }
-    Ok(())
 }
 
-pub(crate) async fn upsert<C: ConnectionTrait>(conn: &C, dimension: &str, key: &str, month: &str, delta: &Delta) -> Result<()> {
-    let backend = conn.get_database_backend();
+pub(crate) fn upsert(backend: DbBackend, dimension: &str, key: &str, month: &str, delta: &Delta) -> Statement {
     let cols: Vec<&str> = delta.0.iter().map(|(c, _)| *c).collect();
     let params = vec!["?"; 3 + cols.len()];
     let updates: Vec<String> = cols.iter().map(|c| format!("{c} = dossier_figures.{c} + excluded.{c}")).collect();
@@ -107,6 +113,5 @@ pub(crate) async fn upsert<C: ConnectionTrait>(conn: &C, dimension: &str, key: &
     );
     let mut values: Vec<Value> = vec![dimension.into(), key.into(), month.into()];
     values.extend(delta.0.iter().map(|(_, v)| Value::from(*v)));
-    conn.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(db_error)?;
-    Ok(())
+    Statement::from_sql_and_values(backend, sql, values)
 }

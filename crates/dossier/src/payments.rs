@@ -132,7 +132,10 @@ impl Dossiers {
             crate::figures::apply(&tx, &d, &delta).await?;
         }
         let state = State::parse(&d.state).unwrap_or(State::Submitted);
-        crate::service::add_event(&tx, d.id, "system:payment-gateway", "payment", Some(state), state, status.label()).await?;
+        let mut batch = tinhso_db::batch::Batch::new();
+        let event = crate::service::Event { dossier: d.id, actor: "system:payment-gateway", action: "payment", from: Some(state), to: state, note: status.label() };
+        crate::service::push_event(&tx, &mut batch, event);
+        tx.run(batch).await.map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         Ok(decision.reply)
     }

@@ -6,14 +6,24 @@ use crate::service::Dossiers;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use tinhso_audit::Entry;
 use tinhso_catalog::Procedure;
 use tinhso_identity::Principal;
 
-pub type Holding<'a> = Pin<Box<dyn Future<Output = Vec<String>> + Send + 'a>>;
+pub type Holding<'a> = Pin<Box<dyn Future<Output = Held> + Send + 'a>>;
+
+/// What the registries answered at a submission.
+#[derive(Debug, Default)]
+pub struct Held {
+    /// Of the registries the procedure's documents name (catalogue names: population,
+    /// civil_status, business, land), those that answered for the applicant just now.
+    pub registries: Vec<String>,
+    /// The audit entry of that read of the applicant's data, for the submission to record in
+    /// its own transaction (or on its own when the submission does not commit).
+    pub read: Option<Entry>,
+}
 
 pub trait Registries: Send + Sync {
-    /// Of the registries the procedure's documents name (catalogue names: population,
-    /// civil_status, business, land), those that answered for the applicant `who` just now.
     fn holding<'a>(&'a self, who: &'a Principal, procedure: &'a str) -> Holding<'a>;
 }
 
@@ -25,12 +35,13 @@ impl Dossiers {
     }
 
     /// The indexes of `p`'s required documents a registry's data replaces for `who` now.
-    pub(crate) async fn documents_from_data(&self, who: &Principal, p: &Procedure) -> Vec<i32> {
-        let Some(registries) = self.registries.get() else { return Vec::new() };
+    pub(crate) async fn documents_from_data(&self, who: &Principal, p: &Procedure) -> (Vec<i32>, Option<Entry>) {
+        let Some(registries) = self.registries.get() else { return (Vec::new(), None) };
         if p.documents.iter().all(|d| d.replaced_by_data.is_none()) {
-            return Vec::new();
+            return (Vec::new(), None);
         }
-        let holding = registries.holding(who, &p.code).await;
-        (0i32..).zip(&p.documents).filter(|(_, d)| d.replaced_by_data.as_ref().is_some_and(|r| holding.contains(r))).map(|(i, _)| i).collect()
+        let held = registries.holding(who, &p.code).await;
+        let replaced = (0i32..).zip(&p.documents).filter(|(_, d)| d.replaced_by_data.as_ref().is_some_and(|r| held.registries.contains(r))).map(|(i, _)| i).collect();
+        (replaced, held.read)
     }
 }

@@ -8,9 +8,10 @@ use crate::form;
 use crate::machine::{self, Actor, State};
 use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, IntoActiveModel, TryIntoModel, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, IntoActiveModel, TryIntoModel, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
 use std::sync::Arc;
-use tinhso_audit::Entry;
+use tinhso_audit::{Entry, WriteTx};
+use tinhso_db::batch::Batch;
 use tinhso_catalog::{Catalog, Procedure};
 use tinhso_core::{Error, Result, calendar::WorkingCalendar, roles::Role};
 use tinhso_db::{blobs::BlobStore, db_error};
@@ -51,22 +52,34 @@ pub fn may_see(who: &Principal, d: &dossier::Model) -> bool {
         || who.roles.iter().any(|g| g.role.is_staff() && matches!(g.org_unit_code.as_deref(), Some(u) if u == d.current_unit_code || u == d.agency_code))
 }
 
-pub(crate) async fn add_event(tx: &DatabaseTransaction, d: uuid::Uuid, actor: &str, action: &str, from: Option<State>, to: State, note: &str) -> Result<()> {
-    event::Entity::insert(event::ActiveModel {
-        id: Set(tinhso_core::new_id()),
-        dossier_id: Set(d),
-        at: Set(Utc::now()),
-        actor: Set(actor.to_owned()),
-        action: Set(action.to_owned()),
-        from_state: Set(from.map(|s| s.as_str().to_owned())),
-        to_state: Set(to.as_str().to_owned()),
-        note: Set(note.to_owned()),
-        dispatched_at: Set(None),
-    })
-    .exec_without_returning(tx)
-    .await
-    .map_err(db_error)?;
-    tinhso_audit::record(tx, Entry::new(actor, "dossier.transition", format!("dossier:{d}")).detail(serde_json::json!({"action": action, "to": to.as_str()}))).await
+/// One line of a dossier's timeline, as a transition writes it.
+pub(crate) struct Event<'a> {
+    pub dossier: uuid::Uuid,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub from: Option<State>,
+    pub to: State,
+    pub note: &'a str,
+}
+
+/// Adds the event (timeline and outbox) and its audit entry to `batch`.
+pub(crate) fn push_event(tx: &WriteTx, batch: &mut Batch, e: Event<'_>) {
+    batch.push(
+        event::Entity::insert(event::ActiveModel {
+            id: Set(tinhso_core::new_id()),
+            dossier_id: Set(e.dossier),
+            at: Set(Utc::now()),
+            actor: Set(e.actor.to_owned()),
+            action: Set(e.action.to_owned()),
+            from_state: Set(e.from.map(|s| s.as_str().to_owned())),
+            to_state: Set(e.to.as_str().to_owned()),
+            note: Set(e.note.to_owned()),
+            dispatched_at: Set(None),
+        })
+        .build(tx.get_database_backend()),
+    );
+    let detail = serde_json::json!({"action": e.action, "to": e.to.as_str()});
+    tinhso_audit::record_in(tx, batch, Entry::new(e.actor, "dossier.transition", format!("dossier:{}", e.dossier)).detail(detail));
 }
 
 impl Dossiers {
@@ -120,7 +133,22 @@ impl Dossiers {
         }
         let data = form::validate(&p.form_fields, &req.form)?;
         // Asked before the transaction: a slow registry must not hold the write lock.
-        let from_data = if desk.is_none() { self.documents_from_data(who, &p).await } else { Vec::new() };
+        let (from_data, read) = if desk.is_none() { self.documents_from_data(who, &p).await } else { (Vec::new(), None) };
+        let written = self.write_submission(who, &applicant, desk.is_some(), &p, agency, data, from_data, req.idempotency_key, read.clone()).await;
+        // The registries were read for this person: when no new dossier carried that read into
+        // the audit log, it is recorded on its own.
+        if !matches!(written, Ok((_, true)))
+            && let Some(entry) = read
+        {
+            tinhso_audit::record_now(&self.db, entry).await?;
+        }
+        written
+    }
+
+    /// The submission's transaction: its code, the dossier, its event, figures and audit
+    /// entries (with the registry read `read`, if any), the draft removed.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_submission(&self, who: &Principal, applicant: &Applicant, at_desk: bool, p: &Procedure, agency: String, data: form::FormData, from_data: Vec<i32>, key: Option<String>, read: Option<Entry>) -> Result<(Dossier, bool)> {
         // Stored to the microsecond on both backends; the answer is built from this row.
         let now = chrono::DurationRound::duration_trunc(Utc::now(), chrono::TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now());
         let id = tinhso_core::new_id();
@@ -134,7 +162,7 @@ impl Dossiers {
             current_unit_code: agency,
             applicant_id: applicant.id,
             applicant_name: applicant.name.clone(),
-            channel: if desk.is_some() { "counter" } else { "online" }.into(),
+            channel: if at_desk { "counter" } else { "online" }.into(),
             state: State::Submitted.as_str().into(),
             resume_state: None,
             form_data: serde_json::to_string(&data).map_err(Error::other)?,
@@ -149,26 +177,33 @@ impl Dossiers {
             apologized: false,
             stage_due_at: None,
             data_documents: serde_json::to_string(&from_data).map_err(Error::other)?,
-            idempotency_key: req.idempotency_key.clone(),
+            idempotency_key: key.clone(),
             fee_vnd: p.fee_due(),
             payment_status: if p.fee_due() > 0 { "pending" } else { "none" }.into(),
             version: 1,
             created_at: now,
             updated_at: now,
         };
-        let inserted = dossier::Entity::insert(row.clone().into_active_model().reset_all()).exec_without_returning(&tx).await;
-        if let Err(e) = inserted {
+        // Everything after the code in one request: the write turn is held for as few
+        // round trips as possible (see `tinhso_db::batch`).
+        let backend = tx.get_database_backend();
+        let mut batch = Batch::new();
+        batch.push(dossier::Entity::insert(row.clone().into_active_model().reset_all()).build(backend));
+        push_event(&tx, &mut batch, Event { dossier: id, actor: &who.actor(), action: "submit", from: None, to: State::Submitted, note: "" });
+        figures::push(&mut batch, backend, &row, &Delta::submission(&row, p.fully_online()));
+        if let Some(entry) = read {
+            tinhso_audit::record_in(&tx, &mut batch, entry);
+        }
+        if !at_desk {
+            batch.push(crate::drafts::discard_statement(backend, applicant.id, &p.code));
+        }
+        if let Err(e) = tx.run(batch).await {
             drop(tx);
             // A concurrent submission with the same key won the race: answer with its dossier.
-            if let Some(existing) = self.by_idempotency(applicant.id, req.idempotency_key.as_deref()).await? {
+            if let Some(existing) = self.by_idempotency(applicant.id, key.as_deref()).await? {
                 return Ok((existing, false));
             }
             return Err(db_error(e));
-        }
-        add_event(&tx, id, &who.actor(), "submit", None, State::Submitted, "").await?;
-        figures::apply(&tx, &row, &Delta::submission(&row, p.fully_online())).await?;
-        if desk.is_none() {
-            crate::drafts::discard(&tx, applicant.id, &p.code).await?;
         }
         tx.commit().await.map_err(db_error)?;
         Ok((Dossier::from_row(row), true))
@@ -284,8 +319,10 @@ impl Dossiers {
             crate::results::record(&tx, d.id, r).await?;
         }
         let new = m.try_into_model().map_err(db_error)?;
-        figures::apply(&tx, &new, &Delta::default().add("electronic_results", i64::from(result.is_some())).state_change(Some(&d), &new)).await?;
-        add_event(&tx, d.id, &who.actor(), action, Some(from), to, note).await?;
+        let mut batch = Batch::new();
+        figures::push(&mut batch, tx.get_database_backend(), &new, &Delta::default().add("electronic_results", i64::from(result.is_some())).state_change(Some(&d), &new));
+        push_event(&tx, &mut batch, Event { dossier: d.id, actor: &who.actor(), action, from: Some(from), to, note });
+        tx.run(batch).await.map_err(db_error)?;
         tx.commit().await.map_err(db_error)?;
         crate::documents::after_transition(self, who, d.id, action).await; // wallet: accepted documents (receive) and the signed result (approve) go to the applicant's store
         // Read back without the visibility check: after a transfer the actor may no longer
@@ -323,9 +360,11 @@ impl Dossiers {
                 .await
                 .map_err(db_error)?;
             if res.rows_affected == 1 {
-                figures::apply(&tx, &d, &Delta::default().state_change(Some(&d), &dossier::Model { overdue: true, ..d.clone() })).await?;
+                let mut batch = Batch::new();
+                figures::push(&mut batch, tx.get_database_backend(), &d, &Delta::default().state_change(Some(&d), &dossier::Model { overdue: true, ..d.clone() }));
                 let state = State::parse(&d.state).unwrap_or(State::Received);
-                add_event(&tx, d.id, "system:overdue-job", "overdue", Some(state), state, "Hồ sơ đã quá hạn giải quyết.").await?;
+                push_event(&tx, &mut batch, Event { dossier: d.id, actor: "system:overdue-job", action: "overdue", from: Some(state), to: state, note: "Hồ sơ đã quá hạn giải quyết." });
+                tx.run(batch).await.map_err(db_error)?;
                 flagged += 1;
             }
             tx.commit().await.map_err(db_error)?;

@@ -242,7 +242,7 @@ pub async fn rebuild(db: &DatabaseConnection) -> Result<u64> {
         counted += batch.len() as u64;
     }
     for ((dimension, key, month), delta) in rows {
-        crate::figures::upsert(&tx, dimension, &key, &month, &delta).await?;
+        tx.execute_raw(crate::figures::upsert(tx.get_database_backend(), dimension, &key, &month, &delta)).await.map_err(db_error)?;
     }
     tx.commit().await.map_err(db_error)?;
     Ok(counted)

@@ -56,6 +56,8 @@ pub mod credential {
         #[sea_orm(primary_key, auto_increment = false)]
         pub id: Uuid,
         pub subsystem_id: Uuid,
+        /// `key` (an API key's hash) or `certificate` (a client certificate's SHA-256).
+        pub kind: String,
         pub key_hash: String,
         pub key_prefix: String,
         pub created_by: String,

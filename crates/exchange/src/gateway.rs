@@ -26,6 +26,8 @@ const FORWARD_RESPONSE: [&str; 6] = ["content-type", "content-language", "cache-
 pub enum Auth {
     /// An API key from `Authorization: Bearer` or `X-Tinhso-Key` (`None`: none was sent).
     Key(Option<String>),
+    /// A client certificate the TLS listener accepted, by its SHA-256 fingerprint.
+    Certificate(String),
     /// The platform itself, calling in-process as its registered subsystem.
     Internal,
 }
@@ -235,6 +237,10 @@ impl Exchange {
                     _ => Err(unknown()),
                 }
             }
+            Auth::Certificate(fingerprint) => match consumer {
+                Some(s) if snap.certificates.get(&fingerprint) == Some(&s.id) => Ok((s.id, s.rate_per_sec)),
+                _ => Err(fail(StatusCode::UNAUTHORIZED, "invalid_credential", "Chứng thư số chưa được đăng ký, đã bị thu hồi hoặc không thuộc hệ thống đã nêu.")),
+            },
         }
     }
 

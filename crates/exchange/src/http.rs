@@ -1,6 +1,7 @@
 //! HTTP entries: the gateway `/x/{member}/{subsystem}/{service}/…`, the consumer's catalogue
 //! `/x/allowed`, and the registry, traffic, access-log and prefill API under `/api/v1`.
 use crate::Exchange;
+use crate::certificates::ClientCertificate;
 use crate::gateway::{Answer, Auth, Call};
 use crate::grants::Decision;
 use crate::model::*;
@@ -29,6 +30,7 @@ where
         .route("/api/v1/exchange/subsystems", get(list_subsystems).post(register_subsystem))
         .route("/api/v1/exchange/subsystems/{id}/services", post(register_service))
         .route("/api/v1/exchange/subsystems/{id}/keys", get(list_keys).post(issue_key))
+        .route("/api/v1/exchange/subsystems/{id}/certificates", post(crate::certificates::register))
         .route("/api/v1/exchange/keys/{id}/revoke", post(revoke_key))
         .route("/api/v1/exchange/keys/{id}/rotate", post(rotate_key))
         .route("/api/v1/exchange/services", get(list_services))
@@ -86,24 +88,40 @@ pub async fn gateway(State(ex): State<Arc<Exchange>>, req: Request) -> Response 
         subject: header_text(h, "x-tinhso-subject"),
         headers: parts.headers.clone(),
     };
-    into_response(ex.call(Auth::Key(credential(h)), call, Some(body)).await, &rid)
+    into_response(ex.call(auth(&parts), call, Some(body)).await, &rid)
+}
+
+/// An API key when one is sent; otherwise the client certificate of a mutual-TLS connection.
+fn auth(parts: &axum::http::request::Parts) -> Auth {
+    match (credential(&parts.headers), parts.extensions.get::<ClientCertificate>()) {
+        (None, Some(cert)) => Auth::Certificate(cert.0.clone()),
+        (key, _) => Auth::Key(key),
+    }
 }
 
 /// The services the calling subsystem may use now (X-Road's `allowedMethods`); the caller
 /// authenticates as for the gateway.
-pub async fn allowed(State(ex): State<Arc<Exchange>>, headers: HeaderMap) -> Result<Json<Vec<Allowed>>, Response> {
+pub async fn allowed(State(ex): State<Arc<Exchange>>, req: Request) -> Result<Json<Vec<Allowed>>, Response> {
     let refuse = |code: &str, msg: &str| (StatusCode::UNAUTHORIZED, Json(tinhso_web::error::error_body(code, msg))).into_response();
-    let client = header_text(&headers, "x-tinhso-client");
-    let key = credential(&headers).ok_or_else(|| refuse("missing_credential", "Thiếu khóa truy cập."))?;
-    let id = ex.consumer_for_key(&client, &key).await.map_err(|e| ApiError(e).into_response())?.ok_or_else(|| refuse("invalid_credential", "Khóa truy cập không đúng hoặc không thuộc hệ thống đã nêu."))?;
+    let (parts, _) = req.into_parts();
+    let client = header_text(&parts.headers, "x-tinhso-client");
+    let auth = auth(&parts);
+    if matches!(auth, Auth::Key(None)) {
+        return Err(refuse("missing_credential", "Thiếu khóa truy cập hoặc chứng thư số."));
+    }
+    let id = ex.consumer_for(&client, &auth).await.map_err(|e| ApiError(e).into_response())?.ok_or_else(|| refuse("invalid_credential", "Khóa truy cập hoặc chứng thư số không đúng, hoặc không thuộc hệ thống đã nêu."))?;
     Ok(Json(ex.allowed(id).await.map_err(|e| ApiError(e).into_response())?))
 }
 
 impl Exchange {
-    /// The consumer a key belongs to, when it is the named one.
-    pub async fn consumer_for_key(&self, client: &str, key: &str) -> tinhso_core::Result<Option<uuid::Uuid>> {
+    /// The consumer a key or a client certificate belongs to, when it is the named one.
+    pub async fn consumer_for(&self, client: &str, auth: &Auth) -> tinhso_core::Result<Option<uuid::Uuid>> {
         let snap = self.cache.get(&self.db).await?;
-        let owner = snap.keys.get(&crate::registry::key_hash(key)).copied();
+        let owner = match auth {
+            Auth::Key(Some(key)) => snap.keys.get(&crate::registry::key_hash(key)).copied(),
+            Auth::Certificate(fingerprint) => snap.certificates.get(fingerprint).copied(),
+            Auth::Key(None) | Auth::Internal => None,
+        };
         Ok(snap.subsystems.get(client).filter(|s| s.active && Some(s.id) == owner).map(|s| s.id))
     }
 }

@@ -6,6 +6,7 @@
 //! answers. A citizen sees every call that named them, and every read of their data inside
 //! the platform, at `/du-lieu-cua-toi/truy-cap`. Other modules reach it through [`Exchange`].
 pub mod access;
+pub mod certificates;
 pub mod digest;
 pub mod entity;
 pub mod gateway;

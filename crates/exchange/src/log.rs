@@ -5,7 +5,7 @@
 //! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
 use crate::entity::{head, log};
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement, TransactionTrait};
 use sha2::{Digest, Sha256};
 use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
@@ -103,9 +103,14 @@ async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64
     let _turn = tinhso_db::write_turn::write_turn(db).await;
     let tx = db.begin().await.map_err(db_error)?;
     let backend = tx.get_database_backend();
-    tx.execute_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1")).await.map_err(db_error)?;
-    let h = head::Entity::find_by_id(1).one(&tx).await.map_err(db_error)?.ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
-    let (mut seq, mut prev) = (h.seq, h.hash);
+    // Locks the head and reads it in one statement: the write turn is held for as few round
+    // trips as possible (see `tinhso_db::batch`).
+    let h = tx
+        .query_one_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
+        .await
+        .map_err(db_error)?
+        .ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
+    let (mut seq, mut prev): (i64, String) = (h.try_get("", "seq").map_err(db_error)?, h.try_get("", "hash").map_err(db_error)?);
     let first = seq + 1;
     let at = now_micros();
     let mut rows = Vec::with_capacity(records.len());
@@ -138,11 +143,10 @@ async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64
         rows.push(log::ActiveModel::from(m));
     }
     // SQLite takes at most 32766 bound values in one statement: 20 columns × 512 rows fits.
-    log::Entity::insert_many(rows).exec_without_returning(&tx).await.map_err(db_error)?;
-    head::Entity::update(head::ActiveModel { id: sea_orm::ActiveValue::Set(1), seq: sea_orm::ActiveValue::Set(seq), hash: sea_orm::ActiveValue::Set(prev) })
-        .exec(&tx)
-        .await
-        .map_err(db_error)?;
+    let mut batch = tinhso_db::batch::Batch::new();
+    batch.push(log::Entity::insert_many(rows).build(backend));
+    batch.push(head::Entity::update_many().col_expr(head::Column::Seq, seq.into()).col_expr(head::Column::Hash, prev.into()).filter(head::Column::Id.eq(1)).build(backend));
+    batch.run(&tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(first)
 }
@@ -156,7 +160,6 @@ pub struct Verification {
 
 /// Walks the chain and reports the first altered, removed or reordered row.
 pub async fn verify(db: &DatabaseConnection) -> Result<Verification> {
-    use sea_orm::ColumnTrait;
     const PAGE: u64 = 2000;
     let mut prev = tinhso_migrations::GENESIS.to_owned();
     let mut expected = 1i64;

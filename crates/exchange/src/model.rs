@@ -100,12 +100,16 @@ pub struct ServiceChange {
     pub active: Option<bool>,
 }
 
-/// An API key, without the key itself (kept only as its hash).
+/// An API key, without the key itself (kept only as its hash), or a client certificate for
+/// mutual TLS.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Credential {
     pub id: uuid::Uuid,
     pub subsystem_id: uuid::Uuid,
-    /// The first characters of the key, to tell keys apart.
+    /// `key` or `certificate`.
+    pub kind: String,
+    /// The first characters of a key, or a certificate's name (CN) and SHA-256 fingerprint's
+    /// first characters, to tell credentials apart.
     pub prefix: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -113,7 +117,7 @@ pub struct Credential {
 
 impl From<credential::Model> for Credential {
     fn from(m: credential::Model) -> Self {
-        Credential { id: m.id, subsystem_id: m.subsystem_id, prefix: m.key_prefix, created_at: m.created_at, revoked_at: m.revoked_at }
+        Credential { id: m.id, subsystem_id: m.subsystem_id, kind: m.kind, prefix: m.key_prefix, created_at: m.created_at, revoked_at: m.revoked_at }
     }
 }
 

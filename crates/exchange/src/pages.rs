@@ -32,6 +32,7 @@ where
         .route("/trao-doi-du-lieu/dich-vu", post(new_service))
         .route("/trao-doi-du-lieu/khoa", post(new_key))
         .route("/trao-doi-du-lieu/khoa/{id}/thu-hoi", post(revoke_key))
+        .route("/trao-doi-du-lieu/chung-thu", post(new_certificate))
         .route("/trao-doi-du-lieu/yeu-cau", post(new_request))
         .route("/trao-doi-du-lieu/quyen/{id}/{decision}", post(decide))
         .route("/trao-doi-du-lieu/luu-luong", get(traffic_page))
@@ -65,6 +66,7 @@ pub struct KeyRow {
     pub prefix: String,
     pub created: String,
     pub revoked: bool,
+    pub certificate: bool,
 }
 
 #[derive(Template)]
@@ -124,7 +126,7 @@ async fn registry_view(ex: &Exchange, chrome: Chrome, who: &Principal, notice: S
     let mut keys = Vec::new();
     for s in &mine {
         for k in ex.credentials(who, s.id).await.map_err(err)? {
-            keys.push(KeyRow { id: k.id.to_string(), subsystem: s.ident.clone(), prefix: k.prefix, created: time(k.created_at), revoked: k.revoked_at.is_some() });
+            keys.push(KeyRow { id: k.id.to_string(), subsystem: s.ident.clone(), certificate: k.kind == crate::registry::CERTIFICATE, prefix: k.prefix, created: time(k.created_at), revoked: k.revoked_at.is_some() });
         }
     }
     let units = tinhso_identity::org_units::list(&ex.db).await.map_err(err)?;
@@ -138,6 +140,7 @@ async fn registry_page(chrome: Chrome, SignedIn(who): SignedIn, State(ex): State
         Some("he-thong") => "Đã đăng ký hệ thống thông tin.",
         Some("dich-vu") => "Đã đăng ký dịch vụ.",
         Some("thu-hoi") => "Đã thu hồi khóa truy cập.",
+        Some("chung-thu") => "Đã đăng ký chứng thư số; hệ thống gọi dịch vụ qua cổng TLS hai chiều bằng chứng thư này.",
         Some("yeu-cau") => "Đã gửi yêu cầu cấp quyền; cán bộ quản lý dữ liệu của cơ quan cung cấp sẽ phê duyệt.",
         Some("quyen") => "Đã cập nhật quyền truy cập.",
         _ => "",
@@ -201,6 +204,17 @@ async fn new_key(chrome: Chrome, SignedIn(who): SignedIn, State(ex): State<Arc<E
         Ok(k) => Ok(registry_view(&ex, chrome, &who, "Đã cấp khóa truy cập mới. Hãy sao chép ngay: khóa chỉ hiện một lần.".into(), k.key).await?.into_response()),
         Err(e) => after(&ex, chrome, &who, Err(e), "").await,
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct CertificateForm {
+    subsystem_id: uuid::Uuid,
+    certificate_pem: String,
+}
+
+async fn new_certificate(chrome: Chrome, SignedIn(who): SignedIn, State(ex): State<Arc<Exchange>>, CsrfForm(f): CsrfForm<CertificateForm>) -> Result<Response, PageError> {
+    let r = ex.register_certificate(&who, f.subsystem_id, &f.certificate_pem).await.map(|_| ());
+    after(&ex, chrome, &who, r, "chung-thu").await
 }
 
 async fn revoke_key(chrome: Chrome, SignedIn(who): SignedIn, State(ex): State<Arc<Exchange>>, Path(id): Path<uuid::Uuid>, CsrfForm(_): CsrfForm<HashMap<String, String>>) -> Result<Response, PageError> {

@@ -75,17 +75,22 @@ impl Exchange {
     }
 
     pub async fn prefill(&self, who: &Principal, catalog: &Catalog, code: &str) -> Result<Prefill> {
-        self.read_registries(who, catalog, code, &format!("Điền sẵn tờ khai thủ tục {code} theo yêu cầu của người nộp hồ sơ")).await
+        let (prefill, read) = self.read_registries(who, catalog, code, &format!("Điền sẵn tờ khai thủ tục {code} theo yêu cầu của người nộp hồ sơ")).await?;
+        if let Some(entry) = read {
+            tinhso_audit::record_now(&self.db, entry).await?;
+        }
+        Ok(prefill)
     }
 
-    /// What the registries hold for `who` that procedure `code` asks for, read for `purpose`.
-    async fn read_registries(&self, who: &Principal, catalog: &Catalog, code: &str, purpose: &str) -> Result<Prefill> {
+    /// What the registries hold for `who` that procedure `code` asks for, read for `purpose`,
+    /// and the audit entry of that read of a person's data, which the caller records.
+    async fn read_registries(&self, who: &Principal, catalog: &Catalog, code: &str, purpose: &str) -> Result<(Prefill, Option<Entry>)> {
         let p = catalog.get(code).await?;
         let mut out = Prefill { procedure: p.code.clone(), values: BTreeMap::new(), sources: Vec::new(), replaced_documents: Vec::new(), unavailable: Vec::new() };
         let purpose = purpose.to_owned();
         let Some(number) = crate::access::personal_id_of(&self.db, who.user_id).await? else {
             self.prefill_business(who, &purpose, &mut out).await?;
-            return Ok(out);
+            return Ok((out, None));
         };
         let fields: Vec<&str> = p.form_fields.iter().map(|f| f.name.as_str()).chain(["phone", "address", "email"]).collect();
         let mut registries: Vec<&str> = vec!["population"];
@@ -155,8 +160,7 @@ impl Exchange {
         }
         // The person's own request, in the audit log too (the registry calls are in the exchange log).
         let detail = serde_json::json!({"procedure": p.code, "registries": answered, "fields": out.values.keys().collect::<Vec<_>>()});
-        tinhso_audit::record_now(&self.db, Entry::new(who.actor(), "prefill.read", format!("user:{}", who.user_id)).purpose(purpose).detail(detail)).await?;
-        Ok(out)
+        Ok((out, Some(Entry::new(who.actor(), "prefill.read", format!("user:{}", who.user_id)).purpose(purpose).detail(detail))))
     }
 }
 
@@ -205,10 +209,10 @@ impl tinhso_dossier::registries::Registries for DossierRegistries {
         Box::pin(async move {
             let purpose = format!("Không yêu cầu nộp lại giấy tờ đã có trong cơ sở dữ liệu khi nộp hồ sơ thủ tục {procedure}");
             match self.exchange.read_registries(who, &self.catalog, procedure, &purpose).await {
-                Ok(p) => p.replaced_documents.into_iter().filter(|d| d.available).map(|d| d.registry).collect(),
+                Ok((p, read)) => tinhso_dossier::registries::Held { registries: p.replaced_documents.into_iter().filter(|d| d.available).map(|d| d.registry).collect(), read },
                 Err(e) => {
                     tracing::warn!(error = %e, "registries not read at submission; every document is asked for");
-                    Vec::new()
+                    Default::default()
                 }
             }
         })

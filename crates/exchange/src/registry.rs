@@ -17,13 +17,17 @@ pub fn may_manage(who: &Principal, member_code: &str) -> bool {
     who.has(Role::Admin) || who.units_for(Role::DataSteward).any(|u| u == member_code)
 }
 
-fn require(who: &Principal, member_code: &str) -> Result<()> {
+pub(crate) fn require(who: &Principal, member_code: &str) -> Result<()> {
     if may_manage(who, member_code) { Ok(()) } else { Err(Error::Forbidden) }
 }
 
 fn valid_code(code: &str) -> bool {
     !code.is_empty() && code.len() <= 64 && code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
+
+/// The kinds of credential (`exchange_credentials.kind`).
+pub const KEY: &str = "key";
+pub const CERTIFICATE: &str = "certificate";
 
 /// The SHA-256 of an API key, as stored.
 pub fn key_hash(key: &str) -> String {
@@ -210,13 +214,16 @@ impl Exchange {
     pub async fn rotate_key(&self, who: &Principal, id: uuid::Uuid) -> Result<IssuedKey> {
         let tx = tinhso_audit::begin(&self.db).await?;
         let old = self.revoke_key_in(&tx, who, id).await?;
+        if old.kind != KEY {
+            return Err(Error::conflict("not_a_key", "Chứng thư số không đổi thành khóa được: hãy đăng ký chứng thư mới, rồi thu hồi chứng thư cũ."));
+        }
         let issued = insert_key(&tx, who, old.subsystem_id).await?;
         tx.commit().await.map_err(db_error)?;
         self.cache.invalidate();
         Ok(issued)
     }
 
-    async fn revoke_key_in(&self, tx: &sea_orm::DatabaseTransaction, who: &Principal, id: uuid::Uuid) -> Result<Credential> {
+    pub(crate) async fn revoke_key_in(&self, tx: &tinhso_audit::WriteTx, who: &Principal, id: uuid::Uuid) -> Result<Credential> {
         let row = credential::Entity::find_by_id(id).one(tx).await.map_err(db_error)?.ok_or_else(|| Error::not_found("khóa truy cập"))?;
         let sub = subsystem::Entity::find_by_id(row.subsystem_id).one(tx).await.map_err(db_error)?.ok_or_else(|| Error::not_found("hệ thống thông tin"))?;
         require(who, &sub.member_code)?;
@@ -231,11 +238,12 @@ impl Exchange {
     }
 }
 
-async fn insert_key(tx: &sea_orm::DatabaseTransaction, who: &Principal, subsystem_id: uuid::Uuid) -> Result<IssuedKey> {
+async fn insert_key(tx: &tinhso_audit::WriteTx, who: &Principal, subsystem_id: uuid::Uuid) -> Result<IssuedKey> {
     let key = new_key();
     let row = credential::Model {
         id: tinhso_core::new_id(),
         subsystem_id,
+        kind: KEY.into(),
         key_hash: key_hash(&key),
         key_prefix: key.chars().take(12).collect(),
         created_by: who.actor(),
@@ -250,7 +258,7 @@ async fn insert_key(tx: &sea_orm::DatabaseTransaction, who: &Principal, subsyste
 /// Issues a key with no person behind it (benchmarks, operators' scripts); audited as `actor`.
 pub async fn system_key(ex: &Exchange, actor: &str, subsystem_id: uuid::Uuid) -> Result<String> {
     let key = new_key();
-    let row = credential::Model { id: tinhso_core::new_id(), subsystem_id, key_hash: key_hash(&key), key_prefix: key.chars().take(12).collect(), created_by: actor.to_owned(), created_at: Utc::now(), revoked_at: None };
+    let row = credential::Model { id: tinhso_core::new_id(), subsystem_id, kind: KEY.into(), key_hash: key_hash(&key), key_prefix: key.chars().take(12).collect(), created_by: actor.to_owned(), created_at: Utc::now(), revoked_at: None };
     let tx = tinhso_audit::begin(&ex.db).await?;
     credential::Entity::insert(credential::ActiveModel::from(row.clone())).exec_without_returning(&tx).await.map_err(db_error)?;
     tinhso_audit::record(&tx, Entry::new(actor, "exchange.key_issue", format!("exchange_credential:{}", row.id))).await?;

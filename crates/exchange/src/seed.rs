@@ -82,7 +82,9 @@ async fn ensure_grant(db: &DatabaseConnection, consumer_id: uuid::Uuid, service_
 /// data) access to them.
 pub async fn seed_demo(db: &DatabaseConnection, sandbox_base: &str) -> Result<()> {
     let (member, code) = PLATFORM_CLIENT.split_once('/').unwrap_or(("000.00.00.H55", "dichvucong"));
-    let platform = ensure_subsystem(db, member, code, "Hệ thống thông tin giải quyết thủ tục hành chính tỉnh", 500).await?;
+    // The dossier system reads a registry for most submissions, so its limit follows the
+    // platform's peak of submissions, not an ordinary consumer's 100 calls a second.
+    let platform = ensure_subsystem(db, member, code, "Hệ thống thông tin giải quyết thủ tục hành chính tỉnh", 3000).await?;
     let base = sandbox_base.trim_end_matches('/');
     let mut population = None;
     let mut hotich = None;

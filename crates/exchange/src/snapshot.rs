@@ -30,6 +30,8 @@ pub struct Snapshot {
     pub services_by_id: HashMap<uuid::Uuid, Arc<ServiceEntry>>,
     /// Live keys: hash → subsystem id.
     pub keys: HashMap<String, uuid::Uuid>,
+    /// Live client certificates: SHA-256 fingerprint → subsystem id.
+    pub certificates: HashMap<String, uuid::Uuid>,
     /// By (consumer id, service id).
     pub grants: HashMap<(uuid::Uuid, uuid::Uuid), Vec<grant::Model>>,
 }
@@ -84,7 +86,10 @@ async fn load(db: &DatabaseConnection) -> Result<Snapshot> {
         snap.services_by_id.insert(entry.row.id, entry.clone());
         snap.services.insert(entry.ident.clone(), entry);
     }
-    snap.keys = keys.into_iter().map(|k| (k.key_hash, k.subsystem_id)).collect();
+    for k in keys {
+        let by_kind = if k.kind == crate::registry::CERTIFICATE { &mut snap.certificates } else { &mut snap.keys };
+        by_kind.insert(k.key_hash, k.subsystem_id);
+    }
     for g in grants {
         snap.grants.entry((g.consumer_id, g.service_id)).or_default().push(g);
     }

@@ -3,6 +3,7 @@
 //! tamper checks, and the registry's key and grant rules.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 use sea_orm::ConnectionTrait;
+use tinhso_exchange::gateway::Auth;
 use tinhso_exchange::log::{LogWriter, Record, verify};
 
 fn record(i: usize) -> Record {
@@ -67,6 +68,6 @@ async fn keys_are_kept_only_as_hashes() {
     assert_eq!(dump.len(), 1);
     assert_ne!(dump[0].key_hash, key);
     assert_eq!(dump[0].key_hash, tinhso_exchange::registry::key_hash(&key));
-    assert_eq!(ex.consumer_for_key("000.00.04.H55/hotich", &key).await.unwrap(), Some(sub_id));
-    assert_eq!(ex.consumer_for_key("000.00.04.H55/hotich", "tsx_other").await.unwrap(), None);
+    assert_eq!(ex.consumer_for("000.00.04.H55/hotich", &Auth::Key(Some(key.clone()))).await.unwrap(), Some(sub_id));
+    assert_eq!(ex.consumer_for("000.00.04.H55/hotich", &Auth::Key(Some("tsx_other".into()))).await.unwrap(), None);
 }

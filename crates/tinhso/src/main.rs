@@ -43,6 +43,15 @@ enum Command {
         #[command(subcommand)]
         what: SandboxWhat,
     },
+    /// Issue a client certificate for mutual TLS at the exchange gateway to the consumer
+    /// subsystem MEMBER/CODE, from the demo exchange CA (see `exchange_tls_listen`). Writes
+    /// `<out>/client.pem` and `<out>/client.key`; register the certificate on the subsystem's
+    /// page or at POST /api/v1/exchange/subsystems/{id}/certificates.
+    ExchangeClientCert {
+        subsystem: String,
+        #[arg(long, default_value = ".")]
+        out: String,
+    },
     /// Write a generated catalogue of N procedures as JSON (for benchmarks).
     GenerateCatalogue {
         #[arg(long, default_value_t = 3000)]
@@ -170,6 +179,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Sandbox { what: SandboxWhat::Registry { listen } } => {
             println!("Cơ sở dữ liệu quốc gia THỬ NGHIỆM (sandbox: dân cư, hộ tịch, doanh nghiệp, đất đai) tại http://{listen}");
             tinhso_registry_sandbox::serve(&listen).await
+        }
+        Command::ExchangeClientCert { subsystem, out } => {
+            let dir = config.exchange_tls_dir();
+            // The demo CA is made on first use, as the listener would make it.
+            tinhso_app::exchange_tls::server_config(&dir, "localhost")?;
+            let issued = tinhso_app::exchange_tls::issue_client(&dir, &subsystem)?;
+            let out = std::path::Path::new(&out);
+            std::fs::create_dir_all(out)?;
+            std::fs::write(out.join("client.pem"), issued.cert_pem)?;
+            tinhso_app::exchange_tls::write_private(&out.join("client.key"), &issued.key_pem)?;
+            println!("Đã cấp chứng thư cho {subsystem}: {} và {}", out.join("client.pem").display(), out.join("client.key").display());
+            Ok(())
         }
         Command::GenerateCatalogue { count } => {
             let base: Vec<tinhso_catalog::Procedure> = serde_json::from_str(tinhso_catalog::DEMO_PROCEDURES)?;

@@ -23,13 +23,13 @@ impl Agent {
         Agent { base: base.to_owned(), client, csrf: body["csrf_token"].as_str().unwrap().to_owned(), id: me["user_id"].as_str().unwrap().to_owned() }
     }
 
-    /// Registers a citizen account and signs in with it.
-    pub async fn citizen(base: &str, n: usize) -> Agent {
-        let login = format!("0510950{n:05}");
-        let body = json!({"kind": "citizen", "login": login, "full_name": format!("Công dân thử tải {n}"), "password": PASSWORD});
+    /// Signs in as the citizen whose personal id number is `login`, registering the account
+    /// first when the demo has none.
+    pub async fn citizen(base: &str, login: &str) -> Agent {
+        let body = json!({"kind": "citizen", "login": login, "full_name": format!("Công dân thử tải {login}"), "password": PASSWORD});
         let r = reqwest::Client::new().post(format!("{base}/api/v1/accounts")).json(&body).send().await.unwrap();
-        assert!(r.status().is_success(), "register {login}: {}", r.status());
-        Agent::login(base, &login).await
+        assert!(r.status().is_success() || r.status() == 409, "register {login}: {}", r.status());
+        Agent::login(base, login).await
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
@@ -44,9 +44,10 @@ impl Agent {
         ok
     }
 
-    /// Applies for `procedure` (a code) under the idempotency key `key`.
-    pub async fn submit(&self, procedure: &str, key: &str) -> Option<Value> {
-        let body = json!({"procedure_code": procedure, "idempotency_key": key, "form": {"phone": "0905123456", "address": "12 Hùng Vương, phường Cẩm Thành"}});
+    /// Applies for `procedure` (a code) under the idempotency key `key`, at `agency` when the
+    /// applicant chooses (commune-level procedures).
+    pub async fn submit(&self, procedure: &str, agency: Option<&str>, key: &str) -> Option<Value> {
+        let body = json!({"procedure_code": procedure, "agency_code": agency, "idempotency_key": key, "form": {"phone": "0905123456", "address": "12 Hùng Vương, phường Cẩm Thành"}});
         let (status, d) = self.post("/api/v1/dossiers", body).await;
         (status == 201).then_some(d)
     }
@@ -74,7 +75,7 @@ impl Desk {
     /// → return the result. True when every step succeeded.
     pub async fn lifecycle(&self, citizen: &Agent, key: &str) -> bool {
         let run = async {
-            let d = citizen.submit(WITH_REGISTRY_CALL, key).await?;
+            let d = citizen.submit(WITH_REGISTRY_CALL, None, key).await?;
             let d = self.one_stop.act(&d, "receive", json!({})).await?;
             let d = self.lead.act(&d, "assign", json!({"assignee": self.officer.id})).await?;
             let d = self.officer.act(&d, "record_step", json!({"note": "Đã thẩm định"})).await?;

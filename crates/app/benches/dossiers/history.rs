@@ -1,6 +1,7 @@
 //! The province's history as synthetic dossiers, written straight into the tables in large
 //! multi-row inserts (the way a migration from the old system would load them), and the raw
-//! insert ceiling: one dossier row and its event per transaction, with no application around.
+//! insert ceiling: one dossier row and its event per transaction, sent as one request, with no
+//! application around.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
 use std::collections::HashMap;
@@ -186,10 +187,12 @@ pub async fn raw_insert_rate(db: &DatabaseConnection, workers: usize, dur: std::
                     // The same write turn the platform's writers take, so the ceiling is the best
                     // this database does, not one slowed by SQLite's busy sleeps.
                     let turn = tinhso_db::write_turn::write_turn(&db).await;
+                    // Both rows in one request, as the platform's own writers send them.
                     let tx = db.begin().await.unwrap();
-                    tx.execute_raw(Statement::from_sql_and_values(backend, one.clone(), values)).await.unwrap();
                     let ev: Vec<Value> = vec![tinhso_core::new_id().into(), id, Utc::now().into(), "raw".into(), "submit".into(), Option::<String>::None.into(), "submitted".into(), "".into()];
-                    tx.execute_raw(Statement::from_sql_and_values(backend, event, ev)).await.unwrap();
+                    let mut batch = tinhso_db::batch::Batch::new();
+                    batch.push(Statement::from_sql_and_values(backend, one.clone(), values)).push(Statement::from_sql_and_values(backend, event, ev));
+                    batch.run(&tx).await.unwrap();
                     tx.commit().await.unwrap();
                     drop(turn);
                     n += 1;

@@ -1,6 +1,7 @@
 //! Dossiers at the province's scale: a database holding 2 million dossiers (the size of the
 //! province's data warehouse), then, in one run on the same database,
-//! - the raw insert ceiling: one dossier row and its event per transaction, no application;
+//! - the raw insert ceiling: one dossier row and its event per transaction (one request), no
+//!   application;
 //! - submissions per second through the HTTP API (signed-in citizens, idempotency keys);
 //! - full lifecycles per second (submit → … → signed result returned), through the API;
 //! - latency of the officer's queue and of the statistics query under no other load.
@@ -82,7 +83,7 @@ async fn main() {
     }
 
     let ceiling = history::raw_insert_rate(&db, WORKERS, RUN).await;
-    println!("ceiling: raw inserts, one dossier + one event per transaction (taking the write turn), {WORKERS} tasks: {ceiling:.0} dossiers/s");
+    println!("ceiling: raw inserts, one dossier + one event per transaction in one request (taking the write turn), {WORKERS} tasks: {ceiling:.0} dossiers/s");
     db.execute_unprepared("DELETE FROM dossier_events WHERE actor = 'raw'").await.unwrap();
     db.execute_unprepared("DELETE FROM dossiers WHERE code LIKE 'RAW%'").await.unwrap();
 
@@ -90,32 +91,46 @@ async fn main() {
     let mail = tinhso_notify_sandbox::smtp::spawn("127.0.0.1:0", "127.0.0.1:0").await.unwrap();
     let mut config = tinhso_app::Config { listen: "127.0.0.1:0".into(), log_format: "text".into(), data_dir: dir.display().to_string(), ..tinhso_app::Config::default() };
     config.smtp_port = mail.smtp_addr.port();
+    // The sandbox registries run beside the platform, reached through the gateway as real
+    // upstreams are.
+    let registry = tinhso_registry_sandbox::spawn("127.0.0.1:0").await.unwrap();
+    db.execute_unprepared(&format!("UPDATE exchange_services SET upstream_url = REPLACE(upstream_url, '127.0.0.1:8094', '{registry}')")).await.unwrap();
     let (addr, _server) = tinhso_app::start(&config, db.clone()).await.unwrap();
     let base = format!("http://{addr}");
 
+    // The four people the sandbox population registry knows, four sessions each, so that
+    // every registry call finds its person and answers in full.
     let mut citizens = Vec::new();
     for n in 0..WORKERS {
-        citizens.push(Agent::citizen(&base, n).await);
+        citizens.push(Agent::citizen(&base, ["051095000123", "051197000456", "051088000789", "051301000234"][n % 4]).await);
     }
     let citizens = Arc::new(citizens);
     let next = Arc::new(AtomicUsize::new(0));
     let keys = Arc::new(vec![String::new(); WORKERS]);
-    // Yêu cầu trợ giúp pháp lý (Sở Tư pháp) has an identity document that data replaces, so
-    // each submission also reads the population registry through the gateway; Chuyển trường
-    // (Sở GD&ĐT) has none. Measured apart, the difference is the registry call's cost.
-    for (procedure, what) in [(agent::WITH_REGISTRY_CALL, "with a registry call (2.000829)"), ("2.002854", "without registry calls (2.002854)")] {
-        let (c, n) = (citizens.clone(), next.clone());
+    // Two commune-level procedures, each applied for at the 96 communes in turn: a dossier
+    // code numbers at most 9,999 dossiers of one agency a day, and most of a province's
+    // dossiers are the communes'. Cấp Giấy xác nhận tình trạng hôn nhân has identity documents
+    // that data replaces, so each submission also reads the population registry through the
+    // gateway; Tạm ngừng kinh doanh has none. Measured apart, the difference is the registry
+    // call's cost.
+    let communes: Arc<Vec<String>> = Arc::new(history::targets(&db).await.into_iter().find(|t| t.procedure == "1.004873").unwrap().agencies);
+    for (procedure, what) in [("1.004873", "with a registry call (1.004873, at the communes)"), ("1.001570", "without registry calls (1.001570, at the communes)")] {
+        let (c, n, at) = (citizens.clone(), next.clone(), communes.clone());
         let submissions = load::tasks(WORKERS, RUN, keys.clone(), move |_| {
-            let (c, n) = (c.clone(), n.clone());
+            let (c, n, at) = (c.clone(), n.clone(), at.clone());
             async move {
                 let i = n.fetch_add(1, Ordering::Relaxed);
-                c[i % c.len()].submit(procedure, &format!("bench-s-{i}")).await.is_some()
+                c[i % c.len()].submit(procedure, Some(&at[i % at.len()]), &format!("bench-s-{i}")).await.is_some()
             }
         })
         .await;
         println!("submissions through the API, {what}: {}", submissions.line());
         println!("  = {:.0}% of the raw insert ceiling", submissions.qps * 100.0 / ceiling);
     }
+    let sql = "SELECT status, COUNT(*) AS n FROM exchange_log GROUP BY status ORDER BY status";
+    let calls = db.query_all_raw(sea_orm::Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
+    let calls: Vec<String> = calls.iter().map(|r| format!("{} × {}", r.try_get::<i32>("", "status").unwrap(), r.try_get::<i64>("", "n").unwrap())).collect();
+    println!("registry calls in the exchange log, by status: {}", calls.join(", "));
 
     let desk = Desk { one_stop: Agent::login(&base, "motcua.tuphap").await, lead: Agent::login(&base, "pheduyet.tuphap").await, officer: Agent::login(&base, "chuyenvien.tuphap").await };
     let (c, n, d) = (citizens.clone(), next.clone(), desk.clone());

@@ -3,6 +3,8 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 use tinhso_app::Config;
 
+pub mod exchange;
+
 pub const PASSWORD: &str = tinhso_app::seed::DEMO_PASSWORD;
 
 pub struct TestApp {
@@ -17,6 +19,8 @@ pub struct TestApp {
     pub sms_sandbox: String,
     /// The configuration the app runs with.
     pub config: Config,
+    /// The exchange gateway's mutual-TLS listener, when the configuration asks for one.
+    pub exchange_tls: Option<std::net::SocketAddr>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -43,10 +47,11 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.smtp_port = mail.smtp_addr.port();
     config.sms_api_url = format!("http://{}/sms/send", sms.addr);
     tweak(&mut config);
-    let (addr, _task) = tinhso_app::start(&config, db.clone()).await.unwrap();
+    let started = tinhso_app::start_all(&config, db.clone()).await.unwrap();
+    let addr = started.addr;
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir()).unwrap();
     let (mail_sandbox, sms_sandbox) = (format!("http://{}", mail.http_addr), format!("http://{}", sms.addr));
-    TestApp { base: format!("http://{addr}"), db, client: client(), blobs, gateway: format!("http://{gateway}"), mail_sandbox, sms_sandbox, config }
+    TestApp { base: format!("http://{addr}"), db, client: client(), blobs, gateway: format!("http://{gateway}"), mail_sandbox, sms_sandbox, config, exchange_tls: started.exchange_tls }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
