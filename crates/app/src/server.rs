@@ -67,7 +67,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .with_http_only(true)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
-    Router::new()
+    let pages_and_api = Router::new()
         .merge(tinhso_catalog::http::router())
         .merge(tinhso_dossier::http::router())
         .merge(tinhso_dossier::documents::router())
@@ -99,8 +99,11 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             let id = req.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
-        .with_state(state)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid));
+    // The exchange gateway's calls pass none of the layers above: each costs CPU on every call,
+    // and the gateway checks credentials, limits bodies and time, sets the request id and
+    // logs every call itself (see `tinhso_exchange::gateway`).
+    Router::new().merge(tinhso_exchange::http::gateway_router()).merge(pages_and_api).with_state(state)
 }
 
 /// Opens the database, builds the state and starts listening; returns the bound address and

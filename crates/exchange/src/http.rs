@@ -24,9 +24,6 @@ where
     DatabaseConnection: FromRef<S>,
 {
     Router::new()
-        .route("/x/allowed", get(allowed))
-        .route("/x/{member}/{subsystem}/{service}", any(gateway))
-        .route("/x/{member}/{subsystem}/{service}/{*path}", any(gateway))
         .route("/api/v1/exchange/subsystems", get(list_subsystems).post(register_subsystem))
         .route("/api/v1/exchange/subsystems/{id}/services", post(register_service))
         .route("/api/v1/exchange/subsystems/{id}/keys", get(list_keys).post(issue_key))
@@ -42,6 +39,19 @@ where
         .route("/api/v1/me/access-log", get(crate::access::api))
         .route("/api/v1/prefill", get(crate::prefill::api))
         .merge(crate::pages::router())
+}
+
+/// The gateway's own routes, `/x/…`. The app serves them without the pages' middleware: the
+/// gateway authenticates, limits, times out, identifies and logs each call itself.
+pub fn gateway_router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Exchange>: FromRef<S>,
+{
+    Router::new()
+        .route("/x/allowed", get(allowed))
+        .route("/x/{member}/{subsystem}/{service}", any(gateway))
+        .route("/x/{member}/{subsystem}/{service}/{*path}", any(gateway))
 }
 
 fn header_text(h: &HeaderMap, name: &str) -> String {
