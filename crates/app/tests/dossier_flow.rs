@@ -193,6 +193,39 @@ async fn concurrent_submissions_get_unique_gap_free_codes() {
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
 }
 
+/// Submissions of the same moment share one transaction; a repeated idempotency key among
+/// them fails that transaction, and each is then written on its own: one dossier per key, the
+/// same answer to both of its senders, and the codes still 1..n without a gap.
+#[tokio::test]
+async fn a_repeated_key_among_concurrent_submissions_costs_no_other_its_dossier() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = std::sync::Arc::new(person(&app, "051095000123").await);
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..24)
+        .map(|i| {
+            let (citizen, app) = (citizen.clone(), app.clone());
+            // Keys k0..k7 are sent twice, k8..k15 once.
+            let key = format!("k{}", if i < 16 { i % 8 } else { i - 8 });
+            tokio::spawn(async move { (key.clone(), citizen.post(&app, "/api/v1/dossiers", submission(&key)).await) })
+        })
+        .collect();
+    let mut by_key: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    let mut created = Vec::new();
+    for t in tasks {
+        let (key, (status, d)) = t.await.unwrap();
+        assert!(status == 201 || status == 200, "{status} {d}");
+        if status == 201 {
+            created.push(d["code"].as_str().unwrap().rsplit('-').next().unwrap().parse::<u32>().unwrap());
+        }
+        by_key.entry(key).or_default().push(d["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(by_key.len(), 16);
+    assert!(by_key.values().all(|ids| ids.iter().all(|id| *id == ids[0])), "both senders of a key get its one dossier: {by_key:?}");
+    created.sort();
+    assert_eq!(created, (1..=16).collect::<Vec<_>>(), "one dossier per key, numbered without a gap");
+}
+
 async fn bytes(p: &Person, app: &TestApp, path: &str) -> (u16, Vec<u8>) {
     let r = p.client.get(app.url(path)).send().await.unwrap();
     (r.status().as_u16(), r.bytes().await.unwrap().to_vec())

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, EntityTrait, QueryOrder, QueryTrait, Statement,
-    TransactionTrait, QuerySelect, ActiveValue::Set, PaginatorTrait,
+    QuerySelect, ActiveValue::Set, PaginatorTrait,
 };
 use sha2::{Digest, Sha256};
 use tinhso_core::{Error, Result};
@@ -55,8 +55,7 @@ impl Entry {
 /// its write lock before any read) instead of forking the chain or failing on a stale snapshot.
 /// The same statement reads the head, which the transaction then keeps in memory.
 pub async fn begin(db: &DatabaseConnection) -> Result<WriteTx> {
-    let turn = tinhso_db::write_turn::write_turn(db).await;
-    let tx = db.begin().await.map_err(db_error)?;
+    let (turn, tx) = tinhso_db::write_turn::begin(db).await.map_err(db_error)?;
     let backend = tx.get_database_backend();
     let row = tx
         .query_one_raw(Statement::from_string(backend, "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))

@@ -1,33 +1,60 @@
 //! Dossier codes `<agency code>-<yymmdd>-<4-digit sequence>`: the sequence of the agency and
-//! day is incremented by one upsert inside the transaction that creates the dossier, so a
-//! rolled-back submission gives its number back and codes stay unique and gap-free on both
+//! day is advanced by one upsert inside the transaction that creates the dossiers, so a
+//! rolled-back submission gives its numbers back and codes stay unique and gap-free on both
 //! backends (PostgreSQL locks the row; SQLite has one writer).
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, Statement, Value};
+use std::collections::HashMap;
 use tinhso_core::{Error, Result, calendar::vietnam};
 use tinhso_db::db_error;
 
-pub async fn next_code(tx: &DatabaseTransaction, agency_code: &str, at: DateTime<Utc>) -> Result<String> {
-    let day = at.with_timezone(&vietnam()).format("%y%m%d").to_string();
-    let backend = tx.get_database_backend();
-    let sql = match backend {
-        sea_orm::DbBackend::Postgres => {
-            "INSERT INTO dossier_sequences (agency_code, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last"
+/// The numbering day of a dossier submitted at `at` (Vietnam's calendar), as in its code.
+pub fn day_of(at: DateTime<Utc>) -> String {
+    at.with_timezone(&vietnam()).format("%y%m%d").to_string()
+}
+
+/// Draws the next codes for submissions at `(agency code, day)`, in order: one statement for
+/// the whole group, whatever the number of agencies (a group commit writes many submissions).
+/// Fails with `daily_limit` when an agency would pass 9,999 dossiers in a day.
+pub async fn next_codes(tx: &DatabaseTransaction, wanted: &[(String, String)]) -> Result<Vec<String>> {
+    // How many each (agency, day) needs; a key appears once in the statement (PostgreSQL
+    // refuses to update one row twice in one upsert).
+    let mut counts: Vec<(&str, &str, i32)> = Vec::new();
+    for (agency, day) in wanted {
+        match counts.iter_mut().find(|(a, d, _)| a == agency && d == day) {
+            Some((_, _, n)) => *n += 1,
+            None => counts.push((agency, day, 1)),
         }
-        _ => {
-            "INSERT INTO dossier_sequences (agency_code, day, last) VALUES (?, ?, 1) \
-             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + 1 RETURNING last"
-        }
-    };
-    let row = tx
-        .query_one_raw(Statement::from_sql_and_values(backend, sql, [agency_code.into(), day.clone().into()]))
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| Error::other("the sequence upsert returned no row"))?;
-    let last: i32 = row.try_get("", "last").map_err(db_error)?;
-    if last > 9999 {
-        return Err(Error::conflict("daily_limit", "Đơn vị đã tiếp nhận quá 9.999 hồ sơ trong ngày."));
     }
-    Ok(format!("{agency_code}-{day}-{last:04}"))
+    let backend = tx.get_database_backend();
+    let rows: Vec<String> = (0..counts.len()).map(|_| "(?, ?, ?)".to_owned()).collect();
+    let sql = crate::stats::numbered(
+        backend,
+        &format!(
+            "INSERT INTO dossier_sequences (agency_code, day, last) VALUES {} \
+             ON CONFLICT (agency_code, day) DO UPDATE SET last = dossier_sequences.last + excluded.last RETURNING agency_code, day, last",
+            rows.join(", ")
+        ),
+    );
+    let values: Vec<Value> = counts.iter().flat_map(|(a, d, n)| [Value::from(*a), Value::from(*d), Value::from(*n)]).collect();
+    let returned = tx.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(db_error)?;
+    // The first number each key hands out next: its new last minus what this group takes.
+    let mut next: HashMap<(String, String), i32> = HashMap::new();
+    for row in returned {
+        let (agency, day, last): (String, String, i32) = (row.try_get("", "agency_code").map_err(db_error)?, row.try_get("", "day").map_err(db_error)?, row.try_get("", "last").map_err(db_error)?);
+        if last > 9999 {
+            return Err(Error::conflict("daily_limit", "Đơn vị đã tiếp nhận quá 9.999 hồ sơ trong ngày."));
+        }
+        let taken = counts.iter().find(|(a, d, _)| *a == agency && *d == day).map_or(0, |c| c.2);
+        next.insert((agency, day), last - taken + 1);
+    }
+    wanted
+        .iter()
+        .map(|(agency, day)| {
+            let n = next.get_mut(&(agency.clone(), day.clone())).ok_or_else(|| Error::other("the sequence upsert missed an agency"))?;
+            let code = format!("{agency}-{day}-{:04}", *n);
+            *n += 1;
+            Ok(code)
+        })
+        .collect()
 }

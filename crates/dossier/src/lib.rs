@@ -20,6 +20,7 @@ mod rules;
 pub mod verify;
 pub mod service;
 pub mod stats;
+mod submissions;
 
 pub use model::Dossier;
 pub use service::Dossiers;

@@ -1,14 +1,13 @@
 //! The dossier service: submission, every transition with its rules, the queues. Each change
 //! is one transaction holding the state change, its event (timeline and outbox) and the audit
 //! entry; a stale `version` is refused so two concurrent actions never both apply.
-use crate::codes::next_code;
 use crate::entity::{dossier, event};
 use crate::figures::{self, Delta};
 use crate::form;
 use crate::machine::{self, Actor, State};
 use crate::model::{ActRequest, ApologyRequest, Dossier, SubmitRequest, TimelineEntry};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, IntoActiveModel, TryIntoModel, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, TryIntoModel, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QueryTrait};
 use std::sync::Arc;
 use tinhso_audit::{Entry, WriteTx};
 use tinhso_db::batch::Batch;
@@ -27,6 +26,8 @@ pub struct Dossiers {
     pub(crate) payments: Arc<dyn PaymentProvider>,
     calendar: &'static WorkingCalendar,
     pub(crate) registries: std::sync::OnceLock<Arc<dyn crate::registries::Registries>>,
+    /// The group writer of submissions, started with the first one.
+    submissions: std::sync::OnceLock<crate::submissions::Writer>,
 }
 
 /// What the dossier service needs from the platform besides the database and the catalogue.
@@ -84,7 +85,7 @@ pub(crate) fn push_event(tx: &WriteTx, batch: &mut Batch, e: Event<'_>) {
 
 impl Dossiers {
     pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>, s: Settings) -> Arc<Dossiers> {
-        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin(), registries: std::sync::OnceLock::new() })
+        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin(), registries: std::sync::OnceLock::new(), submissions: std::sync::OnceLock::new() })
     }
 
     async fn receiving_agency(&self, p: &Procedure, asked: Option<&str>) -> Result<String> {
@@ -145,18 +146,16 @@ impl Dossiers {
         written
     }
 
-    /// The submission's transaction: its code, the dossier, its event, figures and audit
-    /// entries (with the registry read `read`, if any), the draft removed.
+    /// The submission's write: its code, the dossier, its event, figures and audit entries
+    /// (with the registry read `read`, if any), the draft removed, in one transaction that
+    /// other submissions of the moment may share (see `crate::submissions`).
     #[allow(clippy::too_many_arguments)]
     async fn write_submission(&self, who: &Principal, applicant: &Applicant, at_desk: bool, p: &Procedure, agency: String, data: form::FormData, from_data: Vec<i32>, key: Option<String>, read: Option<Entry>) -> Result<(Dossier, bool)> {
         // Stored to the microsecond on both backends; the answer is built from this row.
         let now = chrono::DurationRound::duration_trunc(Utc::now(), chrono::TimeDelta::microseconds(1)).unwrap_or_else(|_| Utc::now());
-        let id = tinhso_core::new_id();
-        let tx = tinhso_audit::begin(&self.db).await?;
-        let code = next_code(&tx, &agency, now).await?;
         let row = dossier::Model {
-            id,
-            code: Some(code),
+            id: tinhso_core::new_id(),
+            code: None,
             procedure_code: p.code.clone(),
             agency_code: agency.clone(),
             current_unit_code: agency,
@@ -184,29 +183,18 @@ impl Dossiers {
             created_at: now,
             updated_at: now,
         };
-        // Everything after the code in one request: the write turn is held for as few
-        // round trips as possible (see `tinhso_db::batch`).
-        let backend = tx.get_database_backend();
-        let mut batch = Batch::new();
-        batch.push(dossier::Entity::insert(row.clone().into_active_model().reset_all()).build(backend));
-        push_event(&tx, &mut batch, Event { dossier: id, actor: &who.actor(), action: "submit", from: None, to: State::Submitted, note: "" });
-        figures::push(&mut batch, backend, &row, &Delta::submission(&row, p.fully_online()));
-        if let Some(entry) = read {
-            tinhso_audit::record_in(&tx, &mut batch, entry);
-        }
-        if !at_desk {
-            batch.push(crate::drafts::discard_statement(backend, applicant.id, &p.code));
-        }
-        if let Err(e) = tx.run(batch).await {
-            drop(tx);
-            // A concurrent submission with the same key won the race: answer with its dossier.
-            if let Some(existing) = self.by_idempotency(applicant.id, key.as_deref()).await? {
-                return Ok((existing, false));
+        let writer = self.submissions.get_or_init(|| crate::submissions::Writer::spawn(self.db.clone()));
+        let pending = crate::submissions::Pending { row, actor: who.actor(), fully_online: p.fully_online(), read, discard_draft: !at_desk };
+        match writer.write(pending).await {
+            Ok(row) => Ok((Dossier::from_row(row), true)),
+            Err(e) => {
+                // A concurrent submission with the same key won the race: answer with its dossier.
+                if let Some(existing) = self.by_idempotency(applicant.id, key.as_deref()).await? {
+                    return Ok((existing, false));
+                }
+                Err(e)
             }
-            return Err(db_error(e));
         }
-        tx.commit().await.map_err(db_error)?;
-        Ok((Dossier::from_row(row), true))
     }
 
     async fn by_idempotency(&self, applicant: uuid::Uuid, key: Option<&str>) -> Result<Option<Dossier>> {

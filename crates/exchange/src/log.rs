@@ -5,7 +5,7 @@
 //! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
 use crate::entity::{head, log};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
 use sha2::{Digest, Sha256};
 use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
@@ -100,8 +100,7 @@ pub fn link_hash(prev: &str, seq: i64, at: DateTime<Utc>, r: &log::Model) -> Str
 }
 
 async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64> {
-    let _turn = tinhso_db::write_turn::write_turn(db).await;
-    let tx = db.begin().await.map_err(db_error)?;
+    let (_turn, tx) = tinhso_db::write_turn::begin(db).await.map_err(db_error)?;
     let backend = tx.get_database_backend();
     // Locks the head and reads it in one statement: the write turn is held for as few round
     // trips as possible (see `tinhso_db::batch`).

@@ -186,9 +186,8 @@ pub async fn raw_insert_rate(db: &DatabaseConnection, workers: usize, dur: std::
                     let id = values[0].clone();
                     // The same write turn the platform's writers take, so the ceiling is the best
                     // this database does, not one slowed by SQLite's busy sleeps.
-                    let turn = tinhso_db::write_turn::write_turn(&db).await;
                     // Both rows in one request, as the platform's own writers send them.
-                    let tx = db.begin().await.unwrap();
+                    let (turn, tx) = tinhso_db::write_turn::begin(&db).await.unwrap();
                     let ev: Vec<Value> = vec![tinhso_core::new_id().into(), id, Utc::now().into(), "raw".into(), "submit".into(), Option::<String>::None.into(), "submitted".into(), "".into()];
                     let mut batch = tinhso_db::batch::Batch::new();
                     batch.push(Statement::from_sql_and_values(backend, one.clone(), values)).push(Statement::from_sql_and_values(backend, event, ev));

@@ -134,8 +134,7 @@ impl Dispatcher {
             let Some(ev) = store::next_event(&self.db, now, seen, false).await? else { return Ok(false) };
             seen.push(ev.id);
             if let Some(o) = self.handle(&self.db, &ev, now, report).await {
-                let _turn = tinhso_db::write_turn::write_turn(&self.db).await;
-                let tx = self.db.begin().await.map_err(db_error)?;
+                let (_turn, tx) = tinhso_db::write_turn::begin(&self.db).await.map_err(db_error)?;
                 store::record(&tx, &ev, &o.prior, &o.attempts, o.done, now).await?;
                 tx.commit().await.map_err(db_error)?;
             }
