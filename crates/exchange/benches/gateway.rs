@@ -4,6 +4,10 @@
 //! authentication, grant check, rate limit and the exchange log on; nginx proxies with
 //! keep-alive to the upstream and writes its access log. The upstream answers directly too,
 //! as the baseline for added latency.
+//! A third proxy runs in the same run: a bare reverse proxy on hyper and tokio, the libraries
+//! the gateway is built on, with no authentication, no grant check and no log. It is the floor
+//! of what any gateway on this stack costs here, so the gateway's share of nginx's throughput
+//! can be read against what the stack itself reaches.
 //! Run: `cargo build --release -p tinhso && cargo bench -p tinhso-exchange --bench gateway`
 //! (`TINHSO_BENCH_BIN` names another `tinhso` binary; `TINHSO_BENCH_SECS` the length of each run).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -43,6 +47,46 @@ async fn upstream() -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    addr
+}
+
+/// The bare reverse proxy: hyper's server and its pooled client, the answer read whole (as the
+/// gateway reads it, to hash it), content type passed back; its own runtime of two threads,
+/// as the gateway's process has.
+fn bare_proxy(upstream: std::net::SocketAddr) -> std::net::SocketAddr {
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(async move {
+            let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build_http::<Full<bytes::Bytes>>();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                let client = client.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let client = client.clone();
+                        async move {
+                            let out = hyper::Request::builder().method(req.method()).uri(format!("http://{upstream}{}", req.uri().path())).body(Full::default()).unwrap();
+                            let answer = client.request(out).await.unwrap();
+                            let content_type = answer.headers().get("content-type").cloned();
+                            let body = answer.into_body().collect().await.unwrap().to_bytes();
+                            let mut r = hyper::Response::new(Full::new(body));
+                            if let Some(v) = content_type {
+                                r.headers_mut().insert("content-type", v);
+                            }
+                            Ok::<_, std::convert::Infallible>(r)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+    });
     addr
 }
 
@@ -145,6 +189,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let ng_port = free_port();
     let _nginx = nginx(&dir, ng_port, up);
+    let bare = bare_proxy(up);
     wait_up(&format!("http://127.0.0.1:{gw_port}/healthz")).await;
     wait_up(&format!("http://127.0.0.1:{ng_port}/")).await;
 
@@ -159,7 +204,7 @@ async fn main() -> anyhow::Result<()> {
     assert_eq!(probe.status(), 200, "the gateway answers the benchmark's call: {}", probe.text().await?);
 
     println!("gateway vs nginx, {secs} s per run, wrk on loopback, same upstream ({} cores)", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-    println!("{:>5} | {:>22} | {:>22} | {:>22} | {:>7} | {:>9}", "conns", "upstream rps p50/p99", "nginx rps p50/p99", "gateway rps p50/p99", "gw/ngx", "logged/s");
+    println!("{:>5} | {:>22} | {:>22} | {:>22} | {:>7} | {:>9} | {:>22} | {:>8}", "conns", "upstream rps p50/p99", "nginx rps p50/p99", "gateway rps p50/p99", "gw/ngx", "logged/s", "bare hyper rps p50/p99", "bare/ngx");
     let count = || async {
         use sea_orm::{EntityTrait, PaginatorTrait};
         tinhso_exchange::entity::log::Entity::find().count(&db).await.unwrap()
@@ -172,8 +217,9 @@ async fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let gw = wrk(&format!("http://127.0.0.1:{gw_port}{PATH_GATEWAY}"), c, secs, &headers);
         let logged = (count().await - before) as f64 / started.elapsed().as_secs_f64();
+        let floor = wrk(&format!("http://{bare}{PATH_DIRECT}"), c, secs, &[]);
         let cell = |r: &Run| format!("{:>8.0} {:>6.0}/{:<6.0}", r.rps, r.p50_us, r.p99_us);
-        println!("{c:>5} | {} | {} | {} | {:>6.0}% | {logged:>9.0}", cell(&direct), cell(&ngx), cell(&gw), gw.rps / ngx.rps * 100.0);
+        println!("{c:>5} | {} | {} | {} | {:>6.0}% | {logged:>9.0} | {} | {:>7.0}%", cell(&direct), cell(&ngx), cell(&gw), gw.rps / ngx.rps * 100.0, cell(&floor), floor.rps / ngx.rps * 100.0);
         if gw.errors + ngx.errors > 0 {
             println!("      errors: nginx {}, gateway {}", ngx.errors, gw.errors);
         }
