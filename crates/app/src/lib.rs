@@ -11,5 +11,5 @@ pub mod server;
 pub mod state;
 
 pub use config::Config;
-pub use server::{Started, build_router, serve, start, start_all};
+pub use server::{Started, build_router, serve, start, start_all, start_on};
 pub use state::AppState;

@@ -123,6 +123,14 @@ pub struct Started {
 
 /// [`start`], with every listener the configuration asks for.
 pub async fn start_all(config: &Config, db: DatabaseConnection) -> anyhow::Result<Started> {
+    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
+    start_on(config, db, listener).await
+}
+
+/// [`start_all`] on a listener already bound: a caller that must know the port before the
+/// platform starts (the scenario tests give it to the payment sandbox) keeps the port it was
+/// given instead of letting it go and binding it again, when another socket may take it.
+pub async fn start_on(config: &Config, db: DatabaseConnection, listener: tokio::net::TcpListener) -> anyhow::Result<Started> {
     let catalog = Catalog::open(db.clone()).await?;
     let counted = tinhso_dossier::stats::ensure_built(&db).await?;
     if counted > 0 {
@@ -141,7 +149,6 @@ pub async fn start_all(config: &Config, db: DatabaseConnection) -> anyhow::Resul
     let state = AppState { db: db.clone(), catalog: catalog.clone(), dossiers, wallet, tasks, indicators, metrics: metrics_handle(), opendata, exchange };
     spawn_background_jobs(&state, config);
     let app = build_router(state, config);
-    let listener = tokio::net::TcpListener::bind(&config.listen).await?;
     let addr = listener.local_addr()?;
     let exchange_tls = match config.exchange_tls_listen.as_str() {
         "" => None,

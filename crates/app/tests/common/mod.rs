@@ -34,7 +34,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     tinhso_app::seed::seed_demo(&db, &catalog).await.unwrap();
     let data_dir = std::env::temp_dir().join(format!("tinhso-app-{}", uuid::Uuid::now_v7()));
     // The payment sandbox calls the app back, so the app's port is chosen first.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // Kept bound until the app takes it over: let go, the port could be taken meanwhile.
+    let reserved = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = reserved.local_addr().unwrap().port();
     let mut config = Config { listen: format!("127.0.0.1:{port}"), log_format: "text".into(), data_dir: data_dir.display().to_string(), public_url: format!("http://127.0.0.1:{port}"), ..Config::default() };
     let mut sandbox = config.payment_sandbox();
     sandbox.ipn_backoff_ms = 50;
@@ -47,7 +49,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
     config.smtp_port = mail.smtp_addr.port();
     config.sms_api_url = format!("http://{}/sms/send", sms.addr);
     tweak(&mut config);
-    let started = tinhso_app::start_all(&config, db.clone()).await.unwrap();
+    reserved.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(reserved).unwrap();
+    let started = tinhso_app::start_on(&config, db.clone(), listener).await.unwrap();
     let addr = started.addr;
     let blobs = tinhso_db::blobs::BlobStore::local(config.blob_dir()).unwrap();
     let (mail_sandbox, sms_sandbox) = (format!("http://{}", mail.http_addr), format!("http://{}", sms.addr));
