@@ -40,16 +40,6 @@ fn slot(db: &DatabaseConnection) -> Arc<Slot> {
     SLOTS.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner()).entry(file).or_default().clone()
 }
 
-/// Waits for this database's write turn (SQLite), or returns at once (PostgreSQL). Hold the
-/// turn until the transaction ends.
-pub async fn write_turn(db: &DatabaseConnection) -> Option<Turn> {
-    if db.get_database_backend() != DatabaseBackend::Sqlite {
-        return None;
-    }
-    let queue = slot(db).queue.clone();
-    tokio::time::timeout(PATIENCE, queue.lock_owned()).await.ok().map(Turn)
-}
-
 /// Takes the write turn and begins a transaction: on SQLite on the connection all of the
 /// file's turn holders share, on PostgreSQL on `db` (no turn). Hold the turn until the
 /// transaction ends.
@@ -58,6 +48,7 @@ pub async fn begin(db: &DatabaseConnection) -> Result<(Option<Turn>, DatabaseTra
         return Ok((None, db.begin().await?));
     }
     let slot = slot(db);
+    // In arrival order; past PATIENCE, on to SQLite's own busy handling.
     let turn = tokio::time::timeout(PATIENCE, slot.queue.clone().lock_owned()).await.ok().map(Turn);
     let writer = slot
         .writer
