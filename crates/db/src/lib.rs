@@ -35,7 +35,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         {
             std::fs::create_dir_all(&dir)?;
         }
-        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+        // No ping before each use: a SQLite connection is a file, not a link that can drop, and
+        // on SQLite every request (a ping too) is a hop to the connection's thread and back.
+        opts.max_connections(8).test_before_acquire(false).map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
@@ -43,7 +45,9 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
                 .busy_timeout(Duration::from_secs(10))
         });
     } else {
-        opts.max_connections(16);
+        // A connection idle this long may have been dropped by the server or a firewall: it is
+        // checked before use. A busy one is not, which spares each query a round trip.
+        opts.max_connections(16).test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     let db = Database::connect(opts).await?;
     db.execute_unprepared("SELECT 1").await?;

@@ -54,7 +54,7 @@ pub async fn begin(db: &DatabaseConnection) -> Result<(Option<Turn>, DatabaseTra
         .writer
         .get_or_try_init(|| async {
             let options = (*db.get_sqlite_connection_pool().connect_options()).clone().pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
-            let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).acquire_timeout(PATIENCE).connect_with(options).await.map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
+            let pool = sea_orm::sqlx::sqlite::SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).acquire_timeout(PATIENCE).connect_with(options).await.map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))?;
             Ok::<_, DbErr>(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
         })
         .await?;

@@ -1,6 +1,7 @@
 //! Dossiers and their processing (Hệ thống thông tin giải quyết TTHC; Bộ phận một cửa):
 //! submission with gap-free codes, the one-stop state machine, deadlines and the timeline.
 pub mod codes;
+mod communes;
 pub mod documents;
 pub mod drafts;
 pub mod entity;

@@ -28,6 +28,7 @@ pub struct Dossiers {
     pub(crate) registries: std::sync::OnceLock<Arc<dyn crate::registries::Registries>>,
     /// The group writer of submissions, started with the first one.
     submissions: std::sync::OnceLock<crate::submissions::Writer>,
+    communes: crate::communes::Communes,
 }
 
 /// What the dossier service needs from the platform besides the database and the catalogue.
@@ -85,17 +86,16 @@ pub(crate) fn push_event(tx: &WriteTx, batch: &mut Batch, e: Event<'_>) {
 
 impl Dossiers {
     pub fn new(db: DatabaseConnection, catalog: Arc<Catalog>, s: Settings) -> Arc<Dossiers> {
-        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin(), registries: std::sync::OnceLock::new(), submissions: std::sync::OnceLock::new() })
+        Arc::new(Dossiers { db, catalog, blobs: s.blobs, public_url: s.public_url, payments: s.payments, calendar: WorkingCalendar::builtin(), registries: std::sync::OnceLock::new(), submissions: std::sync::OnceLock::new(), communes: Default::default() })
     }
 
     async fn receiving_agency(&self, p: &Procedure, asked: Option<&str>) -> Result<String> {
         if p.level == "commune" {
             let code = asked.ok_or_else(|| Error::invalid("missing_agency", "Nơi nộp", "chọn xã, phường hoặc đặc khu nơi bạn cư trú."))?;
-            let unit = tinhso_identity::org_units::by_code(&self.db, code).await.map_err(|_| Error::invalid("unknown_agency", "Nơi nộp", format!("không có đơn vị mã {code}.")))?;
-            if !tinhso_core::roles::is_commune_level(&unit.kind) {
-                return Err(Error::invalid("unknown_agency", "Nơi nộp", "thủ tục cấp xã nộp tại UBND xã, phường hoặc đặc khu."));
+            if !self.communes.contains(&self.db, code).await? {
+                return Err(Error::invalid("unknown_agency", "Nơi nộp", format!("không có UBND xã, phường hoặc đặc khu mã {code}; thủ tục cấp xã nộp tại đó.")));
             }
-            return Ok(unit.code);
+            return Ok(code.to_owned());
         }
         match asked {
             Some(code) if p.agencies.iter().any(|a| a == code) => Ok(code.to_owned()),

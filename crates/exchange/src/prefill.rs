@@ -85,7 +85,7 @@ impl Exchange {
     /// What the registries hold for `who` that procedure `code` asks for, read for `purpose`,
     /// and the audit entry of that read of a person's data, which the caller records.
     async fn read_registries(&self, who: &Principal, catalog: &Catalog, code: &str, purpose: &str) -> Result<(Prefill, Option<Entry>)> {
-        let p = catalog.get(code).await?;
+        let p = catalog.cached(code).await?;
         let mut out = Prefill { procedure: p.code.clone(), values: BTreeMap::new(), sources: Vec::new(), replaced_documents: Vec::new(), unavailable: Vec::new() };
         let purpose = purpose.to_owned();
         let Some(number) = crate::access::personal_id_of(&self.db, who.user_id).await? else {

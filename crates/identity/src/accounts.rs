@@ -6,7 +6,7 @@ use crate::throttle::{self, Limit};
 use crate::password;
 use chrono::Utc;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 use serde::Serialize;
@@ -186,20 +186,33 @@ pub async fn is_login_of(db: &DatabaseConnection, id: uuid::Uuid, login: &str) -
     Ok(u.is_some_and(|u| !login.is_empty() && u.login == login))
 }
 
-/// Loads a user with their roles and the org units those roles are bound to.
+/// Loads a user with their roles and the org units those roles are bound to, in one query:
+/// every signed-in request starts here, and on SQLite each query is a hop to the connection's
+/// thread and back.
 pub async fn principal(db: &DatabaseConnection, id: uuid::Uuid) -> Result<Principal> {
-    let u = user::Entity::find_by_id(id).one(db).await.map_err(db_error)?.filter(|u| u.active).ok_or(Error::Unauthorized)?;
-    let assignments = role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(id)).all(db).await.map_err(db_error)?;
-    let mut roles = Vec::new();
-    for a in assignments {
-        let Some(role) = Role::parse(&a.role) else { continue };
-        let unit = match a.org_unit_id {
-            Some(uid) => org_unit::Entity::find_by_id(uid).one(db).await.map_err(db_error)?,
-            None => None,
-        };
-        roles.push(RoleGrant { role, org_unit_code: unit.as_ref().map(|u| u.code.clone()), org_unit_name: unit.map(|u| u.name) });
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait, JoinType, Query};
+    let (u, ra, ou) = (user::Entity, role_assignment::Entity, org_unit::Entity);
+    let query = Query::select()
+        .columns([(u, user::Column::Kind), (u, user::Column::FullName), (u, user::Column::Active)])
+        .column((ra, role_assignment::Column::Role))
+        .expr_as(Expr::col((ou, org_unit::Column::Code)), Alias::new("unit_code"))
+        .expr_as(Expr::col((ou, org_unit::Column::Name)), Alias::new("unit_name"))
+        .from(u)
+        .join(JoinType::LeftJoin, ra, Expr::col((ra, role_assignment::Column::UserId)).equals((u, user::Column::Id)))
+        .join(JoinType::LeftJoin, ou, Expr::col((ou, org_unit::Column::Id)).equals((ra, role_assignment::Column::OrgUnitId)))
+        .and_where(Expr::col((u, user::Column::Id)).eq(id))
+        .to_owned();
+    let rows = db.query_all_raw(db.get_database_backend().build(&query)).await.map_err(db_error)?;
+    let first = rows.first().ok_or(Error::Unauthorized)?;
+    if !first.try_get::<bool>("", "active").map_err(db_error)? {
+        return Err(Error::Unauthorized);
     }
-    Ok(Principal { user_id: u.id, kind: u.kind, full_name: u.full_name, roles })
+    let mut roles = Vec::new();
+    for row in &rows {
+        let Some(role) = row.try_get::<Option<String>>("", "role").map_err(db_error)?.as_deref().and_then(Role::parse) else { continue };
+        roles.push(RoleGrant { role, org_unit_code: row.try_get("", "unit_code").map_err(db_error)?, org_unit_name: row.try_get("", "unit_name").map_err(db_error)? });
+    }
+    Ok(Principal { user_id: id, kind: first.try_get("", "kind").map_err(db_error)?, full_name: first.try_get("", "full_name").map_err(db_error)?, roles })
 }
 
 /// Staff accounts for the administrators' page (citizens' accounts are not listed).

@@ -58,6 +58,15 @@ async fn latency(agent: &Agent, paths: &[String]) -> Stats {
     Stats::from(1, lat, errors, start.elapsed())
 }
 
+/// CPU seconds this process has used (user and system), from /proc; 0 where there is none.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks: f64 = [11, 12].iter().filter_map(|&i| fields.get(i)?.parse::<f64>().ok()).sum();
+    ticks / 100.0
+}
+
 fn ms(us: f64) -> String {
     format!("{:.1} ms", us / 1000.0)
 }
@@ -126,6 +135,7 @@ async fn main() {
     let phases = [("1.004873", "with a registry call (1.004873, at the communes)"), ("1.001570", "without registry calls (1.001570, at the communes)")];
     for ((procedure, what), clients) in phases.into_iter().flat_map(|p| [(p, WORKERS), (p, WORKERS * 4)]) {
         let (c, n, at) = (citizens.clone(), next.clone(), communes.clone());
+        let cpu = cpu_seconds();
         let submissions = load::tasks(clients, RUN, keys.clone(), move |_| {
             let (c, n, at) = (c.clone(), n.clone(), at.clone());
             async move {
@@ -134,7 +144,10 @@ async fn main() {
             }
         })
         .await;
-        println!("submissions through the API, {what}: {}", submissions.line());
+        // CPU time per submission varies less than throughput on a machine whose speed drifts:
+        // it compares two builds where the rates alone cannot.
+        let per = (cpu_seconds() - cpu) * 1000.0 / submissions.count.max(1) as f64;
+        println!("submissions through the API, {what}: {}, {per:.2} ms of CPU each (server and clients, one process)", submissions.line());
         rates.push((procedure, clients, submissions.qps));
     }
     // The ceiling again, on the database as the submissions left it: this machine's speed
