@@ -6,7 +6,7 @@ use crate::entity::log;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -60,7 +60,7 @@ impl Exchange {
         let units = self.unit_names().await?;
         let snap = self.cache.get(&self.db).await?;
         let mut out = Vec::new();
-        if let Some(number) = personal_id_of(&self.db, who.user_id).await? {
+        if let Some(number) = who.personal_id() {
             let rows = log::Entity::find().filter(log::Column::Subject.eq(number)).order_by_desc(log::Column::Seq).limit(LIMIT).all(&self.db).await.map_err(db_error)?;
             for r in rows {
                 let member = r.consumer.split('/').next().unwrap_or_default().to_owned();
@@ -110,12 +110,6 @@ impl Exchange {
         }
         ("Không xác định".into(), actor.to_owned())
     }
-}
-
-/// The personal id number of a citizen account (their login), if they are one.
-pub async fn personal_id_of(db: &DatabaseConnection, user_id: uuid::Uuid) -> Result<Option<String>> {
-    let u = tinhso_identity::entity::user::Entity::find_by_id(user_id).one(db).await.map_err(db_error)?;
-    Ok(u.filter(|u| u.kind == "citizen").map(|u| u.login))
 }
 
 /// Who read the signed-in person's data: exchange calls naming them and reads inside the platform.

@@ -7,7 +7,6 @@ use crate::gateway::{Auth, Call};
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, Method};
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -88,7 +87,7 @@ impl Exchange {
         let p = catalog.cached(code).await?;
         let mut out = Prefill { procedure: p.code.clone(), values: BTreeMap::new(), sources: Vec::new(), replaced_documents: Vec::new(), unavailable: Vec::new() };
         let purpose = purpose.to_owned();
-        let Some(number) = crate::access::personal_id_of(&self.db, who.user_id).await? else {
+        let Some(number) = who.personal_id().map(str::to_owned) else {
             self.prefill_business(who, &purpose, &mut out).await?;
             return Ok((out, None));
         };
@@ -167,8 +166,7 @@ impl Exchange {
 impl Exchange {
     /// A business applies: its registration (by tax code, its login) gives the address.
     async fn prefill_business(&self, who: &Principal, purpose: &str, out: &mut Prefill) -> Result<()> {
-        let user = tinhso_identity::entity::user::Entity::find_by_id(who.user_id).one(&self.db).await.map_err(tinhso_db::db_error)?;
-        let Some(tax_code) = user.filter(|u| u.kind == "business").map(|u| u.login) else { return Ok(()) };
+        let Some(tax_code) = who.tax_code() else { return Ok(()) };
         match self.ask("business", &format!("/enterprises/{tax_code}"), "", purpose).await {
             Some((service, v)) => {
                 if let Some(a) = text(&v, "address") {

@@ -80,3 +80,17 @@ async fn repeated_wrong_passwords_lock_the_login_for_a_while() {
     accounts::register(&db, AccountKind::Citizen, "051095000778", "Lê Văn D", "mat-khau-dung").await.unwrap();
     assert!(accounts::authenticate(&db, "051095000778", "mat-khau-dung", "10.0.0.2").await.is_ok());
 }
+
+#[tokio::test]
+async fn the_signed_in_person_carries_their_number_for_registry_reads_but_never_shows_it() {
+    let db = db_with_units().await;
+    let citizen = accounts::register(&db, AccountKind::Citizen, "051095000777", "Nguyễn Văn Bảy", "mat-khau-du-dai").await.unwrap();
+    let who = accounts::principal(&db, citizen).await.unwrap();
+    assert_eq!(who.personal_id(), Some("051095000777"));
+    assert_eq!(who.tax_code(), None);
+    assert!(!format!("{who:?}").contains("051095000777"), "the number must not reach logs");
+    assert!(!serde_json::to_string(&who).unwrap().contains("051095000777"), "nor pages or API answers");
+    let business = accounts::register(&db, AccountKind::Business, "4300123457", "Công ty TNHH Mẫu", "mat-khau-du-dai").await.unwrap();
+    let firm = accounts::principal(&db, business).await.unwrap();
+    assert_eq!((firm.personal_id(), firm.tax_code()), (None, Some("4300123457")));
+}

@@ -84,7 +84,7 @@ async fn computed_indicators_match_hand_counts() {
     add(&db, D { agency: COMMUNE, online: false, apologized: true, rating: None, ..base }).await; // 5: commune, counter, apologised (late), e-result
     add(&db, D { submitted: Utc.with_ymd_and_hms(2026, 4, 30, 16, 59, 0).unwrap(), ..base }).await; // 6: 23:59 on 30/4 in Vietnam: April
     // One task of Sở Tư pháp gets a progress report: tracked electronically.
-    let who = Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role: Role::ProcessingOfficer, org_unit_code: Some(AGENCY.into()), org_unit_name: None }] };
+    let who = Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role: Role::ProcessingOfficer, org_unit_code: Some(AGENCY.into()), org_unit_name: None }], login: "canbo".into() };
     let mine = tasks.list(&who, &Default::default()).await.unwrap();
     assert_eq!(mine.len(), 6, "Sở Tư pháp leads 6 tasks of the 2025 plan");
     tasks.report(&who, mine[0].id, tinhso_tasks::NewReport { progress: 40, note: "Đang triển khai".into(), ..Default::default() }).await.unwrap();
@@ -148,7 +148,7 @@ fn staff_of(org: &str) -> Principal {
 }
 
 fn with_role(org: &str, role: Role) -> Principal {
-    Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role, org_unit_code: Some(org.into()), org_unit_name: None }] }
+    Principal { user_id: tinhso_core::new_id(), kind: "staff".into(), full_name: "Cán bộ".into(), roles: vec![RoleGrant { role, org_unit_code: Some(org.into()), org_unit_name: None }], login: "canbo".into() }
 }
 
 /// A real 1×1 PNG: evidence is checked by its bytes like a dossier's documents.
