@@ -5,7 +5,7 @@
 //! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
 use crate::entity::{head, log};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
 use sha2::{Digest, Sha256};
 use tinhso_core::{Error, Result};
 use tinhso_db::db_error;
@@ -59,11 +59,26 @@ impl LogWriter {
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    // On SQLite this task is the log's only writer (one per process; a SQLite file serves one
+    // node), so the head it wrote last is still the head: it is kept here, and the next batch
+    // does not ask for it, one request less while holding the write turn. Were it ever stale,
+    // the batch's first sequence number would be taken already (the primary key), the batch
+    // would fail, and it is written again on the head read from the database. PostgreSQL
+    // nodes share the log, so there every batch locks and reads the head.
+    let remember = db.get_database_backend() == DatabaseBackend::Sqlite;
+    let mut head: Option<Head> = None;
     let mut jobs: Vec<Job> = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut jobs, BATCH).await > 0 {
         let records: Vec<&Record> = jobs.iter().map(|(r, _)| r).collect();
-        match write_batch(&db, &records).await {
-            Ok(first) => {
+        let known = head.take();
+        let cached = known.is_some();
+        let mut written = write_batch(&db, &records, known).await;
+        if written.is_err() && cached {
+            written = write_batch(&db, &records, None).await;
+        }
+        match written {
+            Ok((first, last)) => {
+                head = remember.then_some(last);
                 for (i, (_, done)) in jobs.drain(..).enumerate() {
                     let _ = done.send(Ok(first + i as i64));
                 }
@@ -99,17 +114,41 @@ pub fn link_hash(prev: &str, seq: i64, at: DateTime<Utc>, r: &log::Model) -> Str
     hex::encode(h.finalize())
 }
 
-async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64> {
+/// The chain's last row: its sequence number and hash.
+type Head = (i64, String);
+
+/// Writes `records` after `known`, the head this writer wrote last, or after the head read
+/// from the database when `known` is `None`; returns the first sequence number and the new head.
+async fn write_batch(db: &DatabaseConnection, records: &[&Record], known: Option<Head>) -> Result<(i64, Head)> {
     let (_turn, tx) = tinhso_db::write_turn::begin(db).await.map_err(db_error)?;
+    match append(&tx, records, known).await {
+        Ok(written) => {
+            tx.commit().await.map_err(db_error)?;
+            Ok(written)
+        }
+        Err(e) => {
+            // Given back before the turn passes on (the batch may be written again at once).
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+async fn append(tx: &DatabaseTransaction, records: &[&Record], known: Option<Head>) -> Result<(i64, Head)> {
     let backend = tx.get_database_backend();
-    // Locks the head and reads it in one statement: the write turn is held for as few round
-    // trips as possible (see `tinhso_db::batch`).
-    let h = tx
-        .query_one_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
-        .await
-        .map_err(db_error)?
-        .ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
-    let (mut seq, mut prev): (i64, String) = (h.try_get("", "seq").map_err(db_error)?, h.try_get("", "hash").map_err(db_error)?);
+    let (mut seq, mut prev) = match known {
+        Some(head) => head,
+        None => {
+            // Locks the head and reads it in one statement: the write turn is held for as few
+            // round trips as possible (see `tinhso_db::batch`).
+            let h = tx
+                .query_one_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
+                .await
+                .map_err(db_error)?
+                .ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
+            (h.try_get("", "seq").map_err(db_error)?, h.try_get("", "hash").map_err(db_error)?)
+        }
+    };
     let first = seq + 1;
     let at = now_micros();
     let mut rows = Vec::with_capacity(records.len());
@@ -144,10 +183,9 @@ async fn write_batch(db: &DatabaseConnection, records: &[&Record]) -> Result<i64
     // SQLite takes at most 32766 bound values in one statement: 20 columns × 512 rows fits.
     let mut batch = tinhso_db::batch::Batch::new();
     batch.push(log::Entity::insert_many(rows).build(backend));
-    batch.push(head::Entity::update_many().col_expr(head::Column::Seq, seq.into()).col_expr(head::Column::Hash, prev.into()).filter(head::Column::Id.eq(1)).build(backend));
-    batch.run(&tx).await.map_err(db_error)?;
-    tx.commit().await.map_err(db_error)?;
-    Ok(first)
+    batch.push(head::Entity::update_many().col_expr(head::Column::Seq, seq.into()).col_expr(head::Column::Hash, prev.clone().into()).filter(head::Column::Id.eq(1)).build(backend));
+    batch.run(tx).await.map_err(db_error)?;
+    Ok((first, (seq, prev)))
 }
 
 /// The outcome of checking the exchange log's chain.

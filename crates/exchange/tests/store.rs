@@ -36,6 +36,21 @@ async fn concurrent_calls_make_one_unbroken_chain_and_tampering_is_found() {
 }
 
 #[tokio::test]
+async fn a_writer_whose_remembered_head_is_stale_writes_after_the_real_one() {
+    // On SQLite a writer keeps the head it wrote last; another writer on the same file makes
+    // that head stale, and the first writer's next row must still follow the real head.
+    let (db, url) = tinhso_db::testing::fresh_db().await.unwrap();
+    let other = tinhso_db::open(&url).await.unwrap();
+    let (a, b) = (LogWriter::spawn(db.clone()), LogWriter::spawn(other));
+    assert_eq!(a.write(record(1)).await.unwrap(), 1);
+    assert_eq!(b.write(record(2)).await.unwrap(), 2);
+    assert_eq!(a.write(record(3)).await.unwrap(), 3, "written after the other writer's row, not over it");
+    assert_eq!(b.write(record(4)).await.unwrap(), 4);
+    let v = verify(&db).await.unwrap();
+    assert_eq!((v.rows, v.first_break), (4, None));
+}
+
+#[tokio::test]
 async fn two_writers_on_one_database_do_not_fork_the_chain() {
     // Two nodes: two writers, one database; the head row's lock orders their batches.
     let (db, url) = tinhso_db::testing::fresh_db().await.unwrap();
