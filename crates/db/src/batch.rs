@@ -22,6 +22,12 @@ impl Batch {
         self
     }
 
+    /// Moves the statements of `other` to the end of this batch.
+    pub fn append(&mut self, other: Batch) -> &mut Self {
+        self.statements.extend(other.statements);
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
     }

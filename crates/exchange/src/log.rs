@@ -5,9 +5,10 @@
 //! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
 use crate::entity::{head, log};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
 use sha2::{Digest, Sha256};
 use tinhso_core::{Error, Result};
+use tinhso_db::batch::Batch;
 use tinhso_db::db_error;
 use tokio::sync::{mpsc, oneshot};
 
@@ -60,8 +61,9 @@ impl LogWriter {
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     // On SQLite this task is the log's only writer (one per process; a SQLite file serves one
-    // node), so the head it wrote last is still the head: it is kept here, and the next batch
-    // does not ask for it, one request less while holding the write turn. Were it ever stale,
+    // node), so the head it wrote last is still the head: it is kept here, and the next batch,
+    // with nothing to read first, goes to the database as one request where reading the head
+    // took four (begin, read, write, commit) while holding the write turn. Were it ever stale,
     // the batch's first sequence number would be taken already (the primary key), the batch
     // would fail, and it is written again on the head read from the database. PostgreSQL
     // nodes share the log, so there every batch locks and reads the head.
@@ -120,8 +122,30 @@ type Head = (i64, String);
 /// Writes `records` after `known`, the head this writer wrote last, or after the head read
 /// from the database when `known` is `None`; returns the first sequence number and the new head.
 async fn write_batch(db: &DatabaseConnection, records: &[&Record], known: Option<Head>) -> Result<(i64, Head)> {
+    let backend = db.get_database_backend();
+    if let Some(head) = known {
+        // Nothing to read first: the rows, the head and the transaction's begin and commit go
+        // to the database in one request.
+        let (first, last, batch) = rows_after(backend, head, records);
+        tinhso_db::write_turn::commit_batch(db, batch).await.map_err(db_error)?;
+        return Ok((first, last));
+    }
     let (_turn, tx) = tinhso_db::write_turn::begin(db).await.map_err(db_error)?;
-    match append(&tx, records, known).await {
+    let written = async {
+        // Locks the head and reads it in one statement: the write turn is held for as few
+        // round trips as possible (see `tinhso_db::batch`).
+        let h = tx
+            .query_one_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
+            .await
+            .map_err(db_error)?
+            .ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
+        let head = (h.try_get("", "seq").map_err(db_error)?, h.try_get("", "hash").map_err(db_error)?);
+        let (first, last, batch) = rows_after(backend, head, records);
+        batch.run(&tx).await.map_err(db_error)?;
+        Ok::<_, Error>((first, last))
+    }
+    .await;
+    match written {
         Ok(written) => {
             tx.commit().await.map_err(db_error)?;
             Ok(written)
@@ -134,21 +158,9 @@ async fn write_batch(db: &DatabaseConnection, records: &[&Record], known: Option
     }
 }
 
-async fn append(tx: &DatabaseTransaction, records: &[&Record], known: Option<Head>) -> Result<(i64, Head)> {
-    let backend = tx.get_database_backend();
-    let (mut seq, mut prev) = match known {
-        Some(head) => head,
-        None => {
-            // Locks the head and reads it in one statement: the write turn is held for as few
-            // round trips as possible (see `tinhso_db::batch`).
-            let h = tx
-                .query_one_raw(Statement::from_string(backend, "UPDATE exchange_log_head SET seq = seq WHERE id = 1 RETURNING seq, hash"))
-                .await
-                .map_err(db_error)?
-                .ok_or_else(|| Error::other("exchange_log_head row is missing"))?;
-            (h.try_get("", "seq").map_err(db_error)?, h.try_get("", "hash").map_err(db_error)?)
-        }
-    };
+/// The rows of `records` chained after `head`, and the head moved to the last of them: the
+/// first sequence number, the new head and the statements.
+fn rows_after(backend: DatabaseBackend, (mut seq, mut prev): Head, records: &[&Record]) -> (i64, Head, Batch) {
     let first = seq + 1;
     let at = now_micros();
     let mut rows = Vec::with_capacity(records.len());
@@ -181,11 +193,10 @@ async fn append(tx: &DatabaseTransaction, records: &[&Record], known: Option<Hea
         rows.push(log::ActiveModel::from(m));
     }
     // SQLite takes at most 32766 bound values in one statement: 20 columns × 512 rows fits.
-    let mut batch = tinhso_db::batch::Batch::new();
+    let mut batch = Batch::new();
     batch.push(log::Entity::insert_many(rows).build(backend));
     batch.push(head::Entity::update_many().col_expr(head::Column::Seq, seq.into()).col_expr(head::Column::Hash, prev.clone().into()).filter(head::Column::Id.eq(1)).build(backend));
-    batch.run(tx).await.map_err(db_error)?;
-    Ok((first, (seq, prev)))
+    (first, (seq, prev), batch)
 }
 
 /// The outcome of checking the exchange log's chain.
