@@ -193,6 +193,30 @@ async fn concurrent_submissions_get_unique_gap_free_codes() {
     assert_eq!(seqs, (1..=20).collect::<Vec<_>>());
 }
 
+/// On SQLite a node's submission writer remembers the last number of each agency's day. A
+/// second node on the same database makes that number stale; the first node's next dossier
+/// must still get the next free code, not one already given.
+#[tokio::test]
+async fn a_node_whose_remembered_number_is_stale_still_hands_out_the_next_code() {
+    let app = spawn_app().await;
+    setup(&app).await;
+    let citizen = person(&app, "051095000123").await;
+    let config = tinhso_app::Config { listen: "127.0.0.1:0".into(), ..app.config.clone() };
+    let (other, _task) = tinhso_app::start(&config, app.db.clone()).await.unwrap();
+    let on_other = |key: &str| {
+        // The session is in the shared database, so the same cookie signs in on both nodes.
+        citizen.client.post(format!("http://{other}/api/v1/dossiers")).header("x-csrf-token", &citizen.csrf).json(&submission(key)).send()
+    };
+    let number = |d: &Value| d["code"].as_str().unwrap().rsplit('-').next().unwrap().parse::<u32>().unwrap();
+    let (status, first) = citizen.post(&app, "/api/v1/dossiers", submission("n1")).await;
+    assert_eq!((status, number(&first)), (201, 1), "{first}");
+    let r = on_other("n2").await.unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(number(&r.json().await.unwrap()), 2);
+    let (status, third) = citizen.post(&app, "/api/v1/dossiers", submission("n3")).await;
+    assert_eq!((status, number(&third)), (201, 3), "{third}");
+}
+
 /// Submissions of the same moment share one transaction; a repeated idempotency key among
 /// them fails that transaction, and each is then written on its own: one dossier per key, the
 /// same answer to both of its senders, and the codes still 1..n without a gap.

@@ -7,12 +7,12 @@
 //! the commit of its own row, so an acknowledged dossier is a committed one. When a group
 //! fails (a duplicate idempotency key, an agency past its daily limit) its submissions are
 //! written again one by one, so each gets its own answer and none is lost for another's fault.
-use crate::codes::{day_of, next_codes};
+use crate::codes::{Remembered, day_of, next_codes};
 use crate::entity::dossier;
 use crate::figures::{self, Delta};
 use crate::machine::State;
 use crate::service::{Event, push_event};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, IntoActiveModel, QueryTrait};
 use tinhso_audit::Entry;
 use tinhso_core::{Error, Result};
 use tinhso_db::{batch::Batch, db_error};
@@ -57,10 +57,20 @@ impl Writer {
 }
 
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    // The codes' last numbers as this writer left them, on SQLite only (see `Remembered`):
+    // PostgreSQL nodes share the sequences.
+    let remember = db.get_database_backend() == DbBackend::Sqlite;
+    let mut known = Remembered::default();
     let mut jobs: Vec<Job> = Vec::with_capacity(GROUP);
     while rx.recv_many(&mut jobs, GROUP).await > 0 {
         let group: Vec<&Pending> = jobs.iter().map(|(p, _)| p).collect();
-        match write_group(&db, &group).await {
+        let mut written = write_group(&db, &group, remember.then_some(&mut known)).await;
+        if written.is_err() && remember {
+            // Perhaps only a stale number: once more, numbered from the database.
+            known.forget();
+            written = write_group(&db, &group, None).await;
+        }
+        match written {
             Ok(rows) => {
                 for ((_, done), row) in jobs.drain(..).zip(rows) {
                     let _ = done.send(Ok(row));
@@ -73,7 +83,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for (p, done) in jobs.drain(..) {
-                    let one = write_group(&db, &[&p]).await.map(|mut rows| rows.remove(0));
+                    let one = write_group(&db, &[&p], None).await.map(|mut rows| rows.remove(0));
                     let _ = done.send(one);
                 }
             }
@@ -81,16 +91,23 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction for `group`: returns their rows in the same order.
-async fn write_group(db: &DatabaseConnection, group: &[&Pending]) -> Result<Vec<dossier::Model>> {
+/// One transaction for `group`: returns their rows in the same order. With `known`, the
+/// codes are drawn from its numbers when it has them all, and it learns the numbers committed.
+async fn write_group(db: &DatabaseConnection, group: &[&Pending], known: Option<&mut Remembered>) -> Result<Vec<dossier::Model>> {
     let tx = tinhso_audit::begin(db).await?;
+    let backend = tx.get_database_backend();
     let written = async {
         let wanted: Vec<(String, String)> = group.iter().map(|p| (p.row.agency_code.clone(), day_of(p.row.submitted_at.unwrap_or(p.row.created_at)))).collect();
-        let codes = next_codes(&tx, &wanted).await?;
-        let backend = tx.get_database_backend();
         // Everything after the codes in one request: the write turn is held for as few round
         // trips as possible (see `tinhso_db::batch`).
         let mut batch = Batch::new();
+        let (codes, lasts) = match known.as_deref().and_then(|k| k.draw(backend, &wanted)) {
+            Some((codes, sequences, lasts)) => {
+                batch.push(sequences);
+                (codes, lasts)
+            }
+            None => next_codes(&tx, &wanted).await?,
+        };
         let mut rows = Vec::with_capacity(group.len());
         for (p, code) in group.iter().zip(codes) {
             let row = dossier::Model { code: Some(code), ..p.row.clone() };
@@ -106,12 +123,15 @@ async fn write_group(db: &DatabaseConnection, group: &[&Pending]) -> Result<Vec<
             rows.push(row);
         }
         tx.run(batch).await.map_err(db_error)?;
-        Ok::<_, Error>(rows)
+        Ok::<_, Error>((rows, lasts))
     }
     .await;
     match written {
-        Ok(rows) => {
+        Ok((rows, lasts)) => {
             tx.commit().await.map_err(db_error)?;
+            if let Some(known) = known {
+                known.learn(lasts);
+            }
             Ok(rows)
         }
         Err(e) => {
