@@ -1,8 +1,9 @@
 //! The exchange log. Every call, answered or refused, becomes one row before its response is
 //! sent. Rows form a SHA-256 chain like the audit log's; one writer task takes the calls of the
 //! moment in one transaction (group commit), so logging keeps up with the gateway, and each
-//! caller waits until its row is committed. The head row is locked first in every batch, so
-//! several nodes writing to one PostgreSQL database queue there instead of forking the chain.
+//! caller waits until its row is committed. On PostgreSQL the head row is locked first in
+//! every batch, so several nodes writing to one database queue there instead of forking the
+//! chain; on SQLite the writer keeps the head it wrote last (see `run`).
 use crate::entity::{head, log};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
