@@ -58,6 +58,10 @@ pub async fn next_codes(tx: &DatabaseTransaction, wanted: &[(String, String)]) -
 /// The last number of each `(agency code, day)`.
 pub type Lasts = HashMap<(String, String), i32>;
 
+/// Codes drawn from remembered numbers: the codes in order, the statement that moves their
+/// sequences on, and the sequences' new last numbers.
+pub(crate) type Drawn = (Vec<String>, Statement, Lasts);
+
 /// The codes of `wanted`, in order, numbered from `next` (the first free number of each key).
 fn hand_out(wanted: &[(String, String)], next: &mut Lasts) -> Option<Vec<String>> {
     wanted
@@ -83,8 +87,8 @@ pub(crate) struct Remembered(Lasts);
 impl Remembered {
     /// The codes of `wanted` and the statement that moves their sequences on, from remembered
     /// numbers alone; `None` when one is not remembered or would pass 9,999 (the database's
-    /// path then answers). Returns the new last numbers too.
-    pub fn draw(&self, backend: DbBackend, wanted: &[(String, String)]) -> Option<(Vec<String>, Statement, Lasts)> {
+    /// path then answers).
+    pub fn draw(&self, backend: DbBackend, wanted: &[(String, String)]) -> Option<Drawn> {
         let mut next = Lasts::new();
         for key in wanted {
             next.insert(key.clone(), *self.0.get(key)? + 1);

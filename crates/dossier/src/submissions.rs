@@ -7,7 +7,7 @@
 //! the commit of its own row, so an acknowledged dossier is a committed one. When a group
 //! fails (a duplicate idempotency key, an agency past its daily limit) its submissions are
 //! written again one by one, so each gets its own answer and none is lost for another's fault.
-use crate::codes::{Remembered, day_of, next_codes};
+use crate::codes::{Drawn, Lasts, Remembered, day_of, next_codes};
 use crate::entity::dossier;
 use crate::figures::{self, Delta};
 use crate::machine::State;
@@ -59,19 +59,25 @@ impl Writer {
 async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     // The codes' last numbers as this writer left them, on SQLite only (see `Remembered`):
     // PostgreSQL nodes share the sequences.
-    let remember = db.get_database_backend() == DbBackend::Sqlite;
+    let backend = db.get_database_backend();
+    let remember = backend == DbBackend::Sqlite;
     let mut known = Remembered::default();
     let mut jobs: Vec<Job> = Vec::with_capacity(GROUP);
     while rx.recv_many(&mut jobs, GROUP).await > 0 {
         let group: Vec<&Pending> = jobs.iter().map(|(p, _)| p).collect();
-        let mut written = write_group(&db, &group, remember.then_some(&mut known)).await;
-        if written.is_err() && remember {
+        let drawn = if remember { known.draw(backend, &wanted(&group)) } else { None };
+        let from_memory = drawn.is_some();
+        let mut written = write_group(&db, &group, drawn).await;
+        if written.is_err() && from_memory {
             // Perhaps only a stale number: once more, numbered from the database.
             known.forget();
             written = write_group(&db, &group, None).await;
         }
         match written {
-            Ok(rows) => {
+            Ok((rows, lasts)) => {
+                if remember {
+                    known.learn(lasts);
+                }
                 for ((_, done), row) in jobs.drain(..).zip(rows) {
                     let _ = done.send(Ok(row));
                 }
@@ -83,7 +89,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
             }
             Err(_) => {
                 for (p, done) in jobs.drain(..) {
-                    let one = write_group(&db, &[&p], None).await.map(|mut rows| rows.remove(0));
+                    let one = write_group(&db, &[&p], None).await.map(|(mut rows, _)| rows.remove(0));
                     let _ = done.send(one);
                 }
             }
@@ -91,22 +97,26 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction for `group`: returns their rows in the same order. With `known`, the
-/// codes are drawn from its numbers when it has them all, and it learns the numbers committed.
-async fn write_group(db: &DatabaseConnection, group: &[&Pending], known: Option<&mut Remembered>) -> Result<Vec<dossier::Model>> {
+/// The sequence (agency code, numbering day) each submission of `group` takes its code from.
+fn wanted(group: &[&Pending]) -> Vec<(String, String)> {
+    group.iter().map(|p| (p.row.agency_code.clone(), day_of(p.row.submitted_at.unwrap_or(p.row.created_at)))).collect()
+}
+
+/// One transaction for `group`: returns their rows in the same order, and the sequences' new
+/// last numbers. The codes are `drawn` from remembered numbers, or else read from the database.
+async fn write_group(db: &DatabaseConnection, group: &[&Pending], drawn: Option<Drawn>) -> Result<(Vec<dossier::Model>, Lasts)> {
     let tx = tinhso_audit::begin(db).await?;
     let backend = tx.get_database_backend();
     let written = async {
-        let wanted: Vec<(String, String)> = group.iter().map(|p| (p.row.agency_code.clone(), day_of(p.row.submitted_at.unwrap_or(p.row.created_at)))).collect();
         // Everything after the codes in one request: the write turn is held for as few round
         // trips as possible (see `tinhso_db::batch`).
         let mut batch = Batch::new();
-        let (codes, lasts) = match known.as_deref().and_then(|k| k.draw(backend, &wanted)) {
+        let (codes, lasts) = match drawn {
             Some((codes, sequences, lasts)) => {
                 batch.push(sequences);
                 (codes, lasts)
             }
-            None => next_codes(&tx, &wanted).await?,
+            None => next_codes(&tx, &wanted(group)).await?,
         };
         let mut rows = Vec::with_capacity(group.len());
         for (p, code) in group.iter().zip(codes) {
@@ -127,12 +137,9 @@ async fn write_group(db: &DatabaseConnection, group: &[&Pending], known: Option<
     }
     .await;
     match written {
-        Ok((rows, lasts)) => {
+        Ok(written) => {
             tx.commit().await.map_err(db_error)?;
-            if let Some(known) = known {
-                known.learn(lasts);
-            }
-            Ok(rows)
+            Ok(written)
         }
         Err(e) => {
             // Given back before the turn passes on, so the next writer does not find SQLite
